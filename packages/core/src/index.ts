@@ -48,7 +48,8 @@ export {
 export { checkTensor, requireInput, optionalInput, checkSameShape, checkDim, type TensorSpec } from './util/check-tensor.js';
 export { closestNames, suggestion } from './util/closest-names.js';
 
-export { useBackend, currentBackend, type BackendName, type BackendChoice } from './backend/use-backend.js';
+export { useBackend, currentBackend, chosenBackend, type BackendName, type BackendChoice } from './backend/use-backend.js';
+export { BackendServiceToken, autoBackendService, type BackendService } from './backend/backend-service.js';
 
 export { RngToken, Sfc32Rng, type Rng } from './services/rng.js';
 export { ClockToken, systemClock, type Clock } from './services/clock.js';
@@ -65,5 +66,10 @@ export {
   type CheckpointStore,
   type CheckpointData,
   type SerializedTensor,
+  writeAtomic,
 } from './checkpoint/checkpoint-store.js';
 export { Trainer, TrainerToken, type FitOptions, type FitResult, type PluginRef } from './trainer/trainer.js';
+export type { RegularizerTerm, StepRecord } from './trainer/fit-options.js';
+export { tensorDataset, isDataset, type Dataset, type TensorData } from './trainer/dataset.js';
+export { resolveRef } from './trainer/plugin-ref.js';
+export { clipByGlobalNorm, clipByValue, globalNormSquared } from './trainer/gradient-ops.js';

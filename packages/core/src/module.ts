@@ -8,6 +8,7 @@ import { MemoryMetricSink, MetricSinkToken } from './services/metric-sink.js';
 import { ConsoleProgressReporter, ProgressReporterToken } from './services/progress-reporter.js';
 import { CheckpointStoreToken, FileCheckpointStore } from './checkpoint/checkpoint-store.js';
 import { Trainer, TrainerToken } from './trainer/trainer.js';
+import { autoBackendService, BackendServiceToken } from './backend/backend-service.js';
 
 /**
  * Core's container module: the plugin registry and every service the
@@ -20,6 +21,7 @@ const coreModule = new ContainerModule(({ bind }) => {
   bind(MetricSinkToken).toDynamicValue(() => new MemoryMetricSink()).inSingletonScope();
   bind(ProgressReporterToken).toDynamicValue(() => new ConsoleProgressReporter()).inSingletonScope();
   bind(CheckpointStoreToken).toDynamicValue(() => new FileCheckpointStore()).inSingletonScope();
+  bind(BackendServiceToken).toConstantValue(autoBackendService);
   bind(TrainerToken).to(Trainer).inTransientScope();
 });
 

@@ -70,6 +70,11 @@ export async function useBackend(
   return choice;
 }
 
+/** The backend chosen by the last {@link useBackend}, or undefined if Tessera has not chosen one. */
+export function chosenBackend(): BackendChoice | undefined {
+  return current;
+}
+
 /** The backend chosen by the last {@link useBackend}, or the active tfjs backend. */
 export function currentBackend(): BackendChoice {
   return current ?? { name: tf.getBackend() as BackendName, reason: 'set outside Tessera' };

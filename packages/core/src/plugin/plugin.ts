@@ -67,7 +67,7 @@ export interface PluginDefinition<S extends z.ZodType, T> extends Omit<PluginMan
  */
 export function definePlugin<S extends z.ZodType, T>(definition: PluginDefinition<S, T>): Plugin<z.output<S>, T> {
   const { create, ...rest } = definition;
-  const manifest: PluginManifest<z.output<S>> = Object.freeze({ ...rest });
+  const manifest = Object.freeze({ ...rest }) as unknown as PluginManifest<z.output<S>>;
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(manifest.name)) {
     throw new TypeError(`definePlugin: name "${manifest.name}" must be kebab-case (e.g. "cross-entropy").`);
   }
