@@ -1,0 +1,58 @@
+// Test helper (not shipped): runs one oracle case of tools/oracle/gen_attention.py through the registry.
+import * as tf from '@tensorflow/tfjs-core';
+import { createRegistry } from '@tessera/core';
+import { expectTensorsClose, fixtureTensor, fixtureValues, loadFixture, type FixtureTensor } from '@tessera/testing';
+import attentionModule from '../module.js';
+import type { AttentionVariant } from '../attention-common.js';
+
+export interface AttentionCase {
+  params: Record<string, unknown>;
+  causal: boolean;
+  query: FixtureTensor;
+  key: FixtureTensor;
+  value: FixtureTensor;
+  mask?: FixtureTensor;
+  cotangent: FixtureTensor;
+  output: FixtureTensor;
+  dQuery: FixtureTensor;
+  dKey: FixtureTensor;
+  dValue: FixtureTensor;
+  weights?: Record<string, FixtureTensor>;
+  dWeights?: Record<string, FixtureTensor>;
+}
+
+export const registry = createRegistry(attentionModule);
+
+export function loadCases(name: string): Record<string, AttentionCase> {
+  return loadFixture<{ cases: Record<string, AttentionCase> }>(new URL(`./${name}.json`, import.meta.url)).cases;
+}
+
+/** Checks the output and the gradients w.r.t. query, key, value (and weights) of one case. */
+export function checkCase(name: string, c: AttentionCase, opts: { params?: Record<string, unknown>; rtol?: number; atol?: number } = {}): void {
+  const attention = registry.create('attention', name, { ...c.params, ...opts.params }) as AttentionVariant;
+  const tol = { rtol: opts.rtol ?? 1e-4, atol: opts.atol ?? 1e-5 };
+  tf.tidy(() => {
+    const q = fixtureTensor(c.query);
+    const k = fixtureTensor(c.key);
+    const v = fixtureTensor(c.value);
+    const mask = c.mask ? fixtureTensor(c.mask) : undefined;
+    const g = fixtureTensor(c.cotangent);
+    const wNames = Object.keys(c.weights ?? {});
+    const wTensors = wNames.map((n) => fixtureTensor(c.weights![n]!));
+    const run = (qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor, ww: tf.Tensor[]) =>
+      attention.apply({
+        query: qq,
+        key: kk,
+        value: vv,
+        mask,
+        causal: c.causal,
+        ...(wNames.length ? { weights: Object.fromEntries(wNames.map((n, i) => [n, ww[i]!])) } : {}),
+      });
+    expectTensorsClose(run(q, k, v, wTensors), fixtureValues(c.output), { ...tol, name: `${name} output` });
+    const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(run(xs[0]!, xs[1]!, xs[2]!, xs.slice(3)), g)))([q, k, v, ...wTensors]);
+    expectTensorsClose(grads[0]!, fixtureValues(c.dQuery), { ...tol, name: `${name} dQuery` });
+    expectTensorsClose(grads[1]!, fixtureValues(c.dKey), { ...tol, name: `${name} dKey` });
+    expectTensorsClose(grads[2]!, fixtureValues(c.dValue), { ...tol, name: `${name} dValue` });
+    wNames.forEach((n, i) => expectTensorsClose(grads[3 + i]!, fixtureValues(c.dWeights![n]!), { ...tol, name: `${name} d${n}` }));
+  });
+}
