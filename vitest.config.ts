@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 // Tests resolve workspace packages to their TypeScript source through the
 // `@tessera/source` export condition, so nothing must be built first.
 // `*.dist.spec.ts` files are the exception: they import the built `dist/`.
-const resolve = { conditions: ['@tessera/source', 'module', 'node', 'import', 'default'] };
+const conditions = ['@tessera/source', 'module', 'node', 'import', 'default'];
+const resolve = { conditions };
+// Vite 6+ resolves server-side (Node) imports with `ssr.resolve`, vitest's default environment.
+const ssr = { resolve: { conditions, externalConditions: ['@tessera/source'] } };
 const shared = {
   setupFiles: ['./vitest.setup.ts'],
   testTimeout: 60_000,
@@ -13,10 +16,12 @@ const shared = {
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: {
           ...shared,
           name: 'unit',
@@ -26,6 +31,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: { ...shared, name: 'conformance', include: ['packages/*/src/**/*.conformance.spec.ts'] },
       },
       {
