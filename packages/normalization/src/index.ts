@@ -1,0 +1,12 @@
+/**
+ * @tessera/normalization — normalization layers (`tf.layers.Layer` subclasses,
+ * registered with `tf.serialization`) and their functional forms.
+ */
+import './plugin-types.js';
+
+export { NormLayer, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
+export { normalizationPlugins } from './plugins.js';
+export { default as normalizationModule } from './module.js';
+
+export { layerNorm, LayerNorm, layerNormPlugin, layerNormParams, type LayerNormParams } from './layer-norm.js';
+export { rmsNorm, RmsNorm, rmsNormPlugin, rmsNormParams, type RmsNormParams, type EpsPlacement } from './rms-norm.js';

@@ -1,0 +1,6 @@
+import type { Plugin } from '@tessera/core';
+import { layerNormPlugin } from './layer-norm.js';
+import { rmsNormPlugin } from './rms-norm.js';
+
+/** Every normalization plugin of the package, in catalog order. */
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin];

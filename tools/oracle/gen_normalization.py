@@ -1,0 +1,130 @@
+"""Fixtures for @tessera/normalization.
+
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 tools/oracle/gen_normalization.py
+
+References: F.layer_norm, F.group_norm, F.batch_norm, F.instance_norm (PyTorch 1.13), the
+explicit RMSNorm formula (1.13 has no nn.RMSNorm), and the official algorithms of PowerNorm
+(sIncerass/powernorm mask_powernorm.py), Unified Normalization (hikvision-research UN1d),
+EvoNorm (timm evo_norm.py), BCN/EstBN and Weight Standardization (joe-siyuan-qiao), re-run
+here as torch computations written from those files. Layouts: the fixtures store tensors in
+the tfjs channels-last layout; the torch calls permute to channels-first where they need it.
+
+Every case stores float32 inputs, an upstream gradient `dy` (the loss is sum(y * dy)), and the
+expected outputs and gradients computed in float64 from exactly those float32 values.
+"""
+import math
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import f32, tensor_json, write_fixture  # noqa: E402
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+PKG = "normalization"
+torch.set_default_dtype(torch.float64)
+
+
+def gen(seed):
+    g = torch.Generator().manual_seed(seed)
+    return g
+
+
+def grads(y, dy, *inputs):
+    """d(sum(y*dy))/d inputs."""
+    out = torch.autograd.grad((y * dy).sum(), inputs, allow_unused=True)
+    return [torch.zeros_like(i) if o is None else o for o, i in zip(out, inputs)]
+
+
+def leaf(t):
+    return t.clone().requires_grad_(True)
+
+
+# ---------------------------------------------------------------------------
+# layer-norm
+
+def layer_norm_cases():
+    cases = []
+    specs = [
+        dict(name="btd-affine", shape=(2, 3, 5), axis=-1, affine=True, eps=1e-5, loc=0.0),
+        dict(name="bd-no-affine", shape=(4, 6), axis=-1, affine=False, eps=1e-5, loc=0.0),
+        dict(name="two-axes", shape=(2, 3, 4), axis=[-2, -1], affine=True, eps=1e-5, loc=0.0),
+        dict(name="large-mean", shape=(3, 8), axis=-1, affine=True, eps=1e-5, loc=300.0),
+        dict(name="eps-1e-3", shape=(2, 2, 4), axis=-1, affine=True, eps=1e-3, loc=0.0),
+    ]
+    for i, s in enumerate(specs):
+        g = gen(100 + i)
+        x = f32(s["shape"], g) + s["loc"]
+        x = x.float().double()
+        naxes = 1 if isinstance(s["axis"], int) else len(s["axis"])
+        nshape = tuple(s["shape"][-naxes:])
+        gamma = (1 + 0.5 * f32(nshape, g)).float().double()
+        beta = (0.3 * f32(nshape, g)).float().double()
+        dy = f32(s["shape"], g)
+        xl, gl, bl = leaf(x), leaf(gamma), leaf(beta)
+        if s["affine"]:
+            y = F.layer_norm(xl, nshape, gl, bl, s["eps"])
+            dx, dg, db = grads(y, dy, xl, gl, bl)
+        else:
+            y = F.layer_norm(xl, nshape, None, None, s["eps"])
+            (dx,) = grads(y, dy, xl)
+            dg = db = None
+        case = dict(name=s["name"], axis=s["axis"], epsilon=s["eps"], affine=s["affine"],
+                    x=tensor_json(x), dy=tensor_json(dy), y=tensor_json(y), dx=tensor_json(dx))
+        if s["affine"]:
+            case.update(gamma=tensor_json(gamma), beta=tensor_json(beta), dgamma=tensor_json(dg), dbeta=tensor_json(db))
+        cases.append(case)
+    write_fixture(PKG, "layer-norm", cases)
+
+
+# ---------------------------------------------------------------------------
+# rms-norm
+
+def rms_norm_ref(x, g, b, eps, placement):
+    ms = x.pow(2).mean(-1, keepdim=True)
+    if placement == "inside":
+        y = x * torch.rsqrt(ms + eps)
+    else:
+        y = x / (ms.sqrt() + eps)
+    if g is not None:
+        y = y * g
+    if b is not None:
+        y = y + b
+    return y
+
+
+def rms_norm_cases():
+    cases = []
+    specs = [
+        dict(name="inside-1e-6", shape=(2, 3, 6), eps=1e-6, placement="inside", bias=False),
+        dict(name="outside-1e-8", shape=(2, 3, 6), eps=1e-8, placement="outside", bias=False),
+        dict(name="inside-bias", shape=(4, 5), eps=1e-6, placement="inside", bias=True),
+        dict(name="small-norm-inside", shape=(2, 4), eps=1e-2, placement="inside", bias=False, scale=0.05),
+        dict(name="small-norm-outside", shape=(2, 4), eps=1e-2, placement="outside", bias=False, scale=0.05),
+    ]
+    for i, s in enumerate(specs):
+        g = gen(200 + i)
+        x = f32(s["shape"], g, s.get("scale", 1.0))
+        d = s["shape"][-1]
+        gamma = (1 + 0.5 * f32((d,), g)).float().double()
+        beta = (0.3 * f32((d,), g)).float().double()
+        dy = f32(s["shape"], g)
+        xl, gl, bl = leaf(x), leaf(gamma), leaf(beta)
+        y = rms_norm_ref(xl, gl, bl if s["bias"] else None, s["eps"], s["placement"])
+        dx, dg, db = grads(y, dy, xl, gl, bl)
+        case = dict(name=s["name"], epsilon=s["eps"], epsPlacement=s["placement"], bias=s["bias"],
+                    x=tensor_json(x), gamma=tensor_json(gamma), dy=tensor_json(dy), y=tensor_json(y),
+                    dx=tensor_json(dx), dgamma=tensor_json(dg))
+        if s["bias"]:
+            case.update(beta=tensor_json(beta), dbeta=tensor_json(db))
+        cases.append(case)
+    write_fixture(PKG, "rms-norm", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases]
+
+if __name__ == "__main__":
+    for fn in GENERATORS:
+        fn()
