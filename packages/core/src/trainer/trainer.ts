@@ -205,8 +205,9 @@ export class Trainer {
           const outcome = await this.#step({ ctx, model, loss, regularizers, optimizer, callbacks, train, micro, opts, nanPolicy });
           loop.batchInEpoch = first + count;
           if (outcome.skipped !== undefined) {
-            skipped.push({ step: loop.step, reason: outcome.skipped });
-            reporter.log(`step ${loop.step}: skipped (${outcome.skipped})`);
+            // Numbered as the step that was attempted (the count of applied steps does not move).
+            skipped.push({ step: loop.step + 1, reason: outcome.skipped });
+            reporter.log(`step ${loop.step + 1}: skipped (${outcome.skipped})`);
             continue;
           }
           loop.step += 1;
