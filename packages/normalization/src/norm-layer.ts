@@ -160,3 +160,10 @@ export function emaAssign(v: LayerVariable, value: tf.Tensor, momentum: number):
 
 /** A zod field for an `axis` hyperparameter. */
 export const axisField = (def: number, what: string) => z.number().int().min(-8).max(8).default(def).describe(what);
+
+/** `tf.customGrad` with typed tensor arguments (the save function comes last). */
+export function customGradOp<A extends tf.Tensor[]>(
+  f: (...args: [...A, tf.GradSaveFunc]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] },
+): (...args: A) => tf.Tensor {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: A) => tf.Tensor;
+}

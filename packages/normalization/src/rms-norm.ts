@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor, definePlugin, ShapeError, z } from '@tessera/core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { axesField, broadcastParam, resolveAxes } from './layer-norm.js';
-import { NormLayer, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
+import { customGradOp, NormLayer, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
 
 const LABEL = 'normalization "rms-norm"';
 
@@ -14,7 +14,7 @@ export type EpsPlacement = 'inside' | 'outside';
  * `norm` subgradient. A custom gradient: a `tf.where` on a condition computed from a taped
  * tensor has no gradient in tfjs (`Greater` has none).
  */
-export const safeSqrt: (v: tf.Tensor) => tf.Tensor = tf.customGrad((v: tf.Tensor, save: tf.GradSaveFunc) => {
+export const safeSqrt = customGradOp<[tf.Tensor]>((v, save) => {
   const pos = tf.greater(v, 0);
   const root = tf.where(pos, tf.sqrt(tf.where(pos, v, tf.onesLike(v))), tf.zerosLike(v));
   save([root]);
@@ -26,7 +26,7 @@ export const safeSqrt: (v: tf.Tensor) => tf.Tensor = tf.customGrad((v: tf.Tensor
       return tf.where(ok, tf.div(dy, tf.mul(2, tf.where(ok, r, tf.onesLike(r)))), tf.zerosLike(r));
     },
   };
-}) as (v: tf.Tensor) => tf.Tensor;
+});
 
 /**
  * RMS normalization, the functional form.
