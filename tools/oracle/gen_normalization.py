@@ -123,7 +123,133 @@ def rms_norm_cases():
     write_fixture(PKG, "rms-norm", cases)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases]
+# ---------------------------------------------------------------------------
+# layout helpers: fixtures are channels-last, torch wants channels-first
+
+def to_cf(x):
+    """[B, ..., C] -> [B, C, ...]"""
+    dims = list(range(x.dim()))
+    return x.permute(0, dims[-1], *dims[1:-1])
+
+
+def to_cl(x):
+    """[B, C, ...] -> [B, ..., C]"""
+    dims = list(range(x.dim()))
+    return x.permute(0, *dims[2:], 1)
+
+
+def bn_module(C, rank, **kw):
+    return (torch.nn.BatchNorm1d if rank <= 3 else torch.nn.BatchNorm2d)(C, **kw).double()
+
+
+def stateful_steps(module, shape, steps, seed, fwd, params, eval_steps=1):
+    """Drive `module` through `steps` training calls (each with its own x, dy) and `eval_steps`
+    inference calls; `fwd(module, x_leaf)` returns y in the fixture layout. Records y, dx, the
+    parameter gradients and every buffer after each step."""
+    g = gen(seed)
+    out = []
+    for t in range(steps + eval_steps):
+        training = t < steps
+        module.train(training)
+        x = f32(shape, g, 1.5) + 0.5
+        dy = f32(shape, g)
+        xl = leaf(x)
+        for p in module.parameters():
+            p.grad = None
+        y = fwd(module, xl)
+        rec = dict(training=training, x=tensor_json(x), y=tensor_json(y))
+        if training:
+            (y * dy).sum().backward()
+            rec["dy"] = tensor_json(dy)
+            rec["dx"] = tensor_json(xl.grad)
+            for name, p in module.named_parameters():
+                if name in params:
+                    rec["d" + params[name]] = tensor_json(p.grad)
+        for name, b in module.named_buffers():
+            if b.dtype.is_floating_point:
+                rec[name] = tensor_json(b.reshape(-1))
+        out.append(rec)
+    return out
+
+
+def init_affine(module, g, wname="weight", bname="bias"):
+    w = getattr(module, wname, None)
+    if w is not None:
+        with torch.no_grad():
+            w.copy_((1 + 0.3 * f32(tuple(w.shape), g)).float().double())
+            getattr(module, bname).copy_((0.2 * f32(tuple(w.shape), g)).float().double())
+        return dict(gamma=tensor_json(w.detach().reshape(-1)), beta=tensor_json(getattr(module, bname).detach().reshape(-1)))
+    return {}
+
+
+# ---------------------------------------------------------------------------
+# batch-norm
+
+def batch_norm_cases():
+    cases = []
+    specs = [
+        dict(name="bc", shape=(6, 4), momentum=0.1, affine=True),
+        dict(name="btc", shape=(3, 5, 4), momentum=0.1, affine=True),
+        dict(name="bhwc", shape=(2, 3, 3, 4), momentum=0.1, affine=True),
+        dict(name="bhwc-momentum-0.3-no-affine", shape=(2, 3, 2, 3), momentum=0.3, affine=False),
+        dict(name="btc-cumulative", shape=(3, 4, 2), momentum=None, affine=True),
+    ]
+    for i, s in enumerate(specs):
+        C = s["shape"][-1]
+        m = bn_module(C, len(s["shape"]), eps=1e-5, momentum=s["momentum"], affine=s["affine"])
+        init = init_affine(m, gen(300 + i))
+        steps = stateful_steps(m, s["shape"], 4, 310 + i, lambda mod, x: to_cl(mod(to_cf(x))), {"weight": "gamma", "bias": "beta"}, eval_steps=2)
+        cases.append(dict(name=s["name"], params=dict(momentum=s["momentum"], affine=s["affine"]), init=init, steps=steps))
+    write_fixture(PKG, "batch-norm", cases)
+
+
+# ---------------------------------------------------------------------------
+# group-norm
+
+def group_norm_cases():
+    cases = []
+    specs = [
+        dict(name="btc-g2", shape=(2, 5, 6), groups=2),
+        dict(name="bhwc-g4", shape=(2, 3, 3, 8), groups=4),
+        dict(name="bc-g3", shape=(4, 6), groups=3),
+        dict(name="bhwc-g1", shape=(2, 2, 3, 4), groups=1),
+    ]
+    for i, s in enumerate(specs):
+        g = gen(400 + i)
+        C = s["shape"][-1]
+        x = f32(s["shape"], g, 2.0) + 1.0
+        gamma = (1 + 0.3 * f32((C,), g)).float().double()
+        beta = (0.2 * f32((C,), g)).float().double()
+        dy = f32(s["shape"], g)
+        xl, gl, bl = leaf(x), leaf(gamma), leaf(beta)
+        y = to_cl(F.group_norm(to_cf(xl), s["groups"], gl, bl, 1e-5))
+        dx, dg, db = grads(y, dy, xl, gl, bl)
+        cases.append(dict(name=s["name"], numGroups=s["groups"], x=tensor_json(x), gamma=tensor_json(gamma), beta=tensor_json(beta),
+                          dy=tensor_json(dy), y=tensor_json(y), dx=tensor_json(dx), dgamma=tensor_json(dg), dbeta=tensor_json(db)))
+    write_fixture(PKG, "group-norm", cases)
+
+
+# ---------------------------------------------------------------------------
+# instance-norm
+
+def instance_norm_cases():
+    cases = []
+    specs = [
+        dict(name="btc-default", shape=(2, 5, 3), affine=False, track=False),
+        dict(name="bhwc-affine-tracked", shape=(2, 3, 3, 4), affine=True, track=True),
+        dict(name="btc-affine-tracked", shape=(3, 4, 2), affine=True, track=True),
+    ]
+    for i, s in enumerate(specs):
+        C = s["shape"][-1]
+        cls = torch.nn.InstanceNorm1d if len(s["shape"]) == 3 else torch.nn.InstanceNorm2d
+        m = cls(C, eps=1e-5, momentum=0.1, affine=s["affine"], track_running_stats=s["track"]).double()
+        init = init_affine(m, gen(500 + i))
+        steps = stateful_steps(m, s["shape"], 3, 510 + i, lambda mod, x: to_cl(mod(to_cf(x))), {"weight": "gamma", "bias": "beta"}, eval_steps=1)
+        cases.append(dict(name=s["name"], params=dict(affine=s["affine"], trackRunningStats=s["track"]), init=init, steps=steps))
+    write_fixture(PKG, "instance-norm", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

@@ -1,3 +1,9 @@
 import { runConformance } from '@tessera/testing';
 import pluginsModule from './module.js';
-runConformance({ modules: [pluginsModule], overrides: { /* 'kind/name': { params?, inputs?: () => ..., skip?: { check: reason } } */ } });
+runConformance({
+  modules: [pluginsModule],
+  overrides: {
+    // the default input is [4, 3, 8]: 8 channels
+    'normalization/group-norm': { params: { numGroups: 2 } },
+  },
+});

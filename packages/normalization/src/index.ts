@@ -10,3 +10,6 @@ export { default as normalizationModule } from './module.js';
 
 export { layerNorm, LayerNorm, layerNormPlugin, layerNormParams, type LayerNormParams } from './layer-norm.js';
 export { rmsNorm, RmsNorm, rmsNormPlugin, rmsNormParams, type RmsNormParams, type EpsPlacement } from './rms-norm.js';
+export { batchNorm, batchMoments, BatchNorm, RunningStatsLayer, batchNormPlugin, batchNormParams, type BatchNormParams, type BatchMoments } from './batch-norm.js';
+export { groupNorm, GroupNorm, groupNormPlugin, groupNormParams, type GroupNormParams } from './group-norm.js';
+export { instanceNorm, InstanceNorm, instanceNormPlugin, instanceNormParams, type InstanceNormParams } from './instance-norm.js';

@@ -1,6 +1,9 @@
 import type { Plugin } from '@tessera/core';
 import { layerNormPlugin } from './layer-norm.js';
 import { rmsNormPlugin } from './rms-norm.js';
+import { batchNormPlugin } from './batch-norm.js';
+import { groupNormPlugin } from './group-norm.js';
+import { instanceNormPlugin } from './instance-norm.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin];

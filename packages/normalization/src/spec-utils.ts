@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers as tfl, loadLayersModel, sequential } from '@tensorflow/tfjs-layers';
 import { createRegistry } from '@tessera/core';
+import { expectTensorsClose, fixtureTensor, type FixtureTensor } from '@tessera/testing';
 import normalizationModule from './module.js';
 
 export const registry = createRegistry(normalizationModule);
@@ -78,4 +79,54 @@ export async function saveLoadRoundTrip(
   model.dispose();
   loaded.dispose();
   return { before, after, className };
+}
+
+/** One recorded call of a stateful-layer fixture (see `stateful_steps` in gen_normalization.py). */
+export interface StepRecord {
+  training: boolean;
+  x: FixtureTensor;
+  y: FixtureTensor;
+  dy?: FixtureTensor;
+  dx?: FixtureTensor;
+  [key: string]: unknown;
+}
+
+/**
+ * Replays a fixture's sequence of training and inference calls on `layer` and compares the
+ * output, the gradients (x and every trainable weight that has a `d<name>` entry) and every
+ * state weight named in the record after each call. Returns how many state comparisons ran.
+ */
+export function replaySteps(
+  layer: tfl.Layer,
+  steps: StepRecord[],
+  opts: { kwargs?: (step: StepRecord, i: number) => Record<string, unknown>; stateNames?: Record<string, string>; tol?: { rtol?: number; atol?: number } } = {},
+): number {
+  const weightNames = new Set(layer.weights.map((w) => w.originalName.split('/').pop()!));
+  let stateChecks = 0;
+  steps.forEach((step, i) => {
+    const x = fixtureTensor(step.x);
+    const extra = opts.kwargs?.(step, i) ?? {};
+    const where = `step ${i} (${step.training ? 'training' : 'inference'})`;
+    if (step.training) {
+      const dy = fixtureTensor(step.dy!);
+      const { y, dx, grads } = layerGrads(layer, x, dy, { training: true, ...extra });
+      expectTensorsClose(y, fixtureTensor(step.y), { ...opts.tol, name: `${where} y` });
+      expectTensorsClose(dx, fixtureTensor(step.dx!), { ...opts.tol, name: `${where} dx` });
+      for (const [name, g] of Object.entries(grads)) {
+        const want = step[`d${name}`] as FixtureTensor | undefined;
+        if (want) expectTensorsClose(g, fixtureTensor(want), { ...opts.tol, name: `${where} d${name}` });
+      }
+      tf.dispose([dy, y, dx, ...Object.values(grads)]);
+    } else {
+      tf.tidy(() => expectTensorsClose(layer.apply(x, { training: false, ...extra }) as tf.Tensor, fixtureTensor(step.y), { ...opts.tol, name: `${where} y` }));
+    }
+    for (const [key, value] of Object.entries(step)) {
+      const name = opts.stateNames?.[key] ?? key;
+      if (!weightNames.has(name) || !value || typeof value !== 'object') continue;
+      tf.tidy(() => expectTensorsClose(tf.reshape(getWeight(layer, name), [-1]), fixtureTensor(value as FixtureTensor), { ...opts.tol, name: `${where} ${name}` }));
+      stateChecks++;
+    }
+    x.dispose();
+  });
+  return stateChecks;
 }
