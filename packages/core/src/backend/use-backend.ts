@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { TesseraError } from '../errors.js';
+import { gradientsRegisteredBy } from './register-gradients.js';
 
 /** The backends Tessera can select, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -62,6 +63,7 @@ export async function useBackend(
   }
   if (!(await tf.setBackend(choice.name))) throw new TesseraError(`Backend "${choice.name}" failed to initialise.`);
   await tf.ready();
+  void gradientsRegisteredBy;
   current = choice;
   if (!opts.quiet && !reported) {
     reported = true;
