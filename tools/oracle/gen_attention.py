@@ -64,8 +64,94 @@ def softmax_attention(q, k, v, allowed, p):
     return a @ v
 
 
+def masked_or_ones(allowed, s):
+    return torch.ones_like(s, dtype=torch.bool) if allowed is None else allowed
+
+
+def sigmoid_attention(q, k, v, allowed, p):
+    """Apple ml-sigmoid-attention order: scale q, q.k, mask, + bias, sigmoid; masked -> 0."""
+    scale = p.get("scale") or 1 / math.sqrt(q.shape[-1])
+    s = scores(q, k, scale, p.get("softCap", 0.0))
+    b = p.get("bias")
+    if b is None:
+        b = -math.log(k.shape[-2])
+    a = torch.sigmoid(s + b).masked_fill(~masked_or_ones(allowed, s), 0.0)
+    return a @ v
+
+
+def relu_attention(q, k, v, allowed, p):
+    """Wortsman et al. 2023: relu(s) / L, L the sequence length (number of keys)."""
+    scale = p.get("scale") or 1 / math.sqrt(q.shape[-1])
+    s = scores(q, k, scale, p.get("softCap", 0.0))
+    a = F.relu(s)
+    if p.get("normalize", "seqLen") == "seqLen":
+        a = a / k.shape[-2]
+    a = a.masked_fill(~masked_or_ones(allowed, s), 0.0)
+    return a @ v
+
+
+def cosine_attention(q, k, v, allowed, p, weights=None):
+    """softmax(tau_h * cos(q, k)) with F.normalize and a per-head temperature."""
+    tau = weights["scale"].view(1, -1, 1, 1) if weights else p.get("scale", 10.0)
+    s = (F.normalize(q, dim=-1) @ F.normalize(k, dim=-1).transpose(-2, -1)) * tau
+    cap = p.get("softCap", 0.0)
+    if cap:
+        s = cap * torch.tanh(s / cap)
+    if allowed is None:
+        return torch.softmax(s, -1) @ v
+    row_any = allowed.any(-1, keepdim=True)
+    s = s.masked_fill(~allowed, float("-inf"))
+    s = torch.where(row_any, s, torch.zeros_like(s))
+    return torch.softmax(s, -1).masked_fill(~allowed, 0.0) @ v
+
+
+def phi(x):
+    return F.elu(x) + 1
+
+
+def linear_attention(q, k, v, allowed, p):
+    """Quadratic form of Katharopoulos et al.: S = s*phi(q)phi(k)^T masked; Y = S v / (S 1 + eps)."""
+    scale = p.get("scale") or 1 / math.sqrt(q.shape[-1])
+    eps = p.get("epsilon", 1e-6)
+    S = scale * (phi(q) @ phi(k).transpose(-2, -1))
+    S = S.masked_fill(~masked_or_ones(allowed, S), 0.0)
+    return (S @ v) / (S.sum(-1, keepdim=True) + eps)
+
+
+def mala_quadratic(q, k, v, allowed, p):
+    """MALA (qhfan/MALA AddLinearAttention, without RoPE) as weights:
+    sigma_ij = (s/n_i) phi(q_i).phi(k_j); z_i = sum_j sigma_ij; alpha = sigma (1 + 1/(z + eps)) - z/n_i."""
+    scale = p.get("scale") or 1 / math.sqrt(q.shape[-1])
+    eps = p.get("epsilon", 1e-6)
+    raw = phi(q) @ phi(k).transpose(-2, -1)
+    keep = masked_or_ones(allowed, raw)
+    n = keep.sum(-1, keepdim=True).to(raw.dtype)
+    n_safe = n.clamp(min=1)
+    sigma = (scale * raw / n_safe).masked_fill(~keep, 0.0)
+    z = sigma.sum(-1, keepdim=True)
+    alpha = (sigma * (1 + 1 / (z + eps)) - z / n_safe).masked_fill(~keep, 0.0)
+    return alpha @ v
+
+
+def mala_linear_noncausal(q, k, v, p):
+    """The official linear-time form (no mask): z = s phi(q).mean(phi(k)); KV = (s/N) sum phi(k)^T v;
+    Y = phi(q) KV (1 + 1/(z + eps)) - z mean(v)."""
+    scale = p.get("scale") or 1 / math.sqrt(q.shape[-1])
+    eps = p.get("epsilon", 1e-6)
+    n = k.shape[-2]
+    pq, pk = phi(q), phi(k)
+    z = scale * (pq * pk.mean(-2, keepdim=True)).sum(-1, keepdim=True)
+    kv = (scale / n) * (pk.transpose(-2, -1) @ v)
+    return (pq @ kv) * (1 + 1 / (z + eps)) - z * v.mean(-2, keepdim=True)
+
+
 VARIANTS = {
     "softmax": softmax_attention,
+    "sigmoid": sigmoid_attention,
+    "relu": relu_attention,
+    "cosine": cosine_attention,
+    "linear": linear_attention,
+    "mala": mala_quadratic,
 }
 
 
@@ -149,5 +235,59 @@ def gen_softmax():
     write_fixture("attention", "softmax", cases)
 
 
+def gen_sigmoid():
+    cases = standard_cases("sigmoid", 2)
+    gen = torch.Generator().manual_seed(12)
+    cases["fixedBias"] = make_case("sigmoid", gen, (2, 2, 5, 4), 5, causal=True, params={"bias": -10.0, "scale": 2.0}, scale_in=2.0)
+    cases["softCap"] = make_case("sigmoid", gen, (1, 2, 4, 4), 6, params={"softCap": 1.5}, scale_in=2.0)
+    write_fixture("attention", "sigmoid", cases)
+
+
+def gen_relu():
+    cases = standard_cases("relu", 3)
+    gen = torch.Generator().manual_seed(13)
+    cases["noNormalize"] = make_case("relu", gen, (2, 2, 5, 4), 5, causal=True, params={"normalize": "none"})
+    write_fixture("attention", "relu", cases)
+
+
+def gen_cosine():
+    def w(h, tq, tk, gen):
+        return {"scale": (torch.rand(h, generator=gen) * 5 + 5).float().double()}
+
+    cases = standard_cases("cosine", 4, weights_fn=w)
+    gen = torch.Generator().manual_seed(14)
+    cases["defaultScale"] = make_case("cosine", gen, (2, 2, 5, 4), 5, causal=True)
+    write_fixture("attention", "cosine", cases)
+
+
+def gen_linear():
+    cases = standard_cases("linear", 5)
+    gen = torch.Generator().manual_seed(15)
+    cases["longCausal"] = make_case("linear", gen, (1, 2, 37, 4), 37, causal=True, params={"chunkSize": 8})
+    cases["longCausalKeyPadding"] = make_case("linear", gen, (2, 1, 21, 4), 21, causal=True, mask=key_padding(2, 21, [21, 13]), params={"chunkSize": 4})
+    cases["crossCausalShortKeys"] = make_case("linear", gen, (1, 1, 6, 3), 4, causal=True, params={"chunkSize": 2})
+    write_fixture("attention", "linear", cases)
+
+
+def gen_mala():
+    # the closed (linear-time) form equals the quadratic weights form
+    gen = torch.Generator().manual_seed(99)
+    q, k, v = f32((2, 3, 9, 5), gen), f32((2, 3, 9, 5), gen), f32((2, 3, 9, 4), gen)
+    lin = mala_linear_noncausal(q, k, v, {})
+    quad = mala_quadratic(q, k, v, None, {})
+    assert torch.allclose(lin, quad, rtol=1e-12, atol=1e-12), (lin - quad).abs().max()
+    cases = standard_cases("mala", 6)
+    gen = torch.Generator().manual_seed(16)
+    cases["longCausal"] = make_case("mala", gen, (1, 2, 37, 4), 37, causal=True, params={"chunkSize": 8})
+    cases["longCausalKeyPadding"] = make_case("mala", gen, (2, 1, 21, 4), 21, causal=True, mask=key_padding(2, 21, [21, 13]), params={"chunkSize": 4})
+    cases["crossCausalShortKeys"] = make_case("mala", gen, (1, 1, 6, 3), 4, causal=True, params={"chunkSize": 2})
+    write_fixture("attention", "mala", cases)
+
+
 if __name__ == "__main__":
     gen_softmax()
+    gen_sigmoid()
+    gen_relu()
+    gen_cosine()
+    gen_linear()
+    gen_mala()

@@ -195,3 +195,24 @@ export function variant<P>(
 
 /** The plugin label used in errors: `attention "softmax"`. */
 export const label = (name: string) => `attention "${name}"`;
+
+/**
+ * The common tail of the quadratic variants: weights `w = f(s)` zeroed where
+ * attending is not allowed, handed to `onWeights`, then `w·v`.
+ */
+export function quadraticAttention(x: Prepared, inputs: AttentionCall, s: tf.Tensor4D, f: (s: tf.Tensor4D, allowed: tf.Tensor4D | undefined) => tf.Tensor4D): tf.Tensor4D {
+  const allowed = allowedMask(x);
+  const w = zeroMasked(f(s, allowed), allowed);
+  inputs.onWeights?.(w);
+  return matmul4(w, x.v);
+}
+
+/** Number of keys each query may attend to, `[B|1, H|1, Tq, 1]` float32 (Tk when nothing is masked). */
+export function allowedCount(x: Prepared, allowed: tf.Tensor4D | undefined): tf.Tensor4D {
+  if (!allowed) return tf.fill([1, 1, 1, 1], x.Tk) as tf.Tensor4D;
+  return tf.sum(tf.cast(allowed, 'float32'), -1, true) as tf.Tensor4D;
+}
+
+/** Chunk length of the causal prefix-sum path of the linear variants. */
+export const chunkSizeParam = () =>
+  z.number().int().min(1).max(4096).default(64).describe('Causal path: chunk length C of the chunkwise prefix sums (memory O(T·C + T/C·Dh·Dv)); no effect on the result.');

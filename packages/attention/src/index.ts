@@ -12,3 +12,8 @@ export {
   type AttentionWeightSpec,
 } from './attention-common.js';
 export { softmaxAttention, type SoftmaxAttentionParams } from './softmax.js';
+export { sigmoidAttention, type SigmoidAttentionParams } from './sigmoid.js';
+export { reluAttention, type ReluAttentionParams } from './relu.js';
+export { cosineAttention, type CosineAttentionParams } from './cosine.js';
+export { linearAttention, type LinearAttentionParams } from './linear.js';
+export { malaAttention, type MalaAttentionParams } from './mala.js';

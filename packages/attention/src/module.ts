@@ -1,10 +1,15 @@
 // Gradients of tfjs-core ops are registered by this side-effect import (tfjs-core alone registers none).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { pluginModule } from '@tessera/core';
+import { cosineAttention } from './cosine.js';
+import { linearAttention } from './linear.js';
+import { malaAttention } from './mala.js';
+import { reluAttention } from './relu.js';
+import { sigmoidAttention } from './sigmoid.js';
 import { softmaxAttention } from './softmax.js';
 
 /** Every attention variant of @tessera/attention. */
-export const attentionPlugins = [softmaxAttention] as const;
+export const attentionPlugins = [softmaxAttention, sigmoidAttention, linearAttention, malaAttention, cosineAttention, reluAttention] as const;
 
 /** The package's inversify `ContainerModule`: `createRegistry(attentionModule)`. */
 export default pluginModule(...attentionPlugins);

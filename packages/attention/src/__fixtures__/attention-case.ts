@@ -56,3 +56,34 @@ export function checkCase(name: string, c: AttentionCase, opts: { params?: Recor
     wNames.forEach((n, i) => expectTensorsClose(grads[3 + i]!, fixtureValues(c.dWeights![n]!), { ...tol, name: `${name} d${n}` }));
   });
 }
+
+/** Registers one `it` per oracle case of a variant. */
+export function fixtureSuite(name: string, it: (title: string, fn: () => void) => void): void {
+  for (const [title, c] of Object.entries(loadCases(name))) {
+    it(`matches the oracle: ${title} (output and gradients w.r.t. q, k, v${c.weights ? ', weights' : ''})`, () => checkCase(name, c));
+  }
+}
+
+/** Random q, k, v. */
+export function qkv(shape: [number, number, number, number], tk = shape[2], dv = shape[3], seed = 1) {
+  const [b, h, tq, dh] = shape;
+  return {
+    query: tf.randomNormal([b, h, tq, dh], 0, 1, 'float32', seed),
+    key: tf.randomNormal([b, h, tk, dh], 0, 1, 'float32', seed + 1),
+    value: tf.randomNormal([b, h, tk, dv], 0, 1, 'float32', seed + 2),
+  };
+}
+
+/** Asserts that no kernel run by `fn` outputs a tensor whose last two axes are [T, T] (T ≥ 64). */
+export function expectNoSquare(fn: () => tf.Tensor, T: number): Promise<void> {
+  return tf.profile(() => fn()).then((info) => {
+    for (const k of info.kernels) {
+      for (const shape of k.outputShapes) {
+        const s = shape as number[];
+        if (s.length >= 2 && s[s.length - 1] === T && s[s.length - 2] === T) {
+          throw new Error(`kernel ${k.name} built a [${s.join(', ')}] tensor`);
+        }
+      }
+    }
+  });
+}
