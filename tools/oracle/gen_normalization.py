@@ -249,7 +249,111 @@ def instance_norm_cases():
     write_fixture(PKG, "instance-norm", cases)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases]
+# ---------------------------------------------------------------------------
+# power-norm: the official MaskPowerNorm algorithm (sIncerass/powernorm,
+# fairseq/modules/norms/mask_powernorm.py), restated here as a torch.autograd.Function.
+
+class _PowerFn(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, weight, bias, state, x_valid, cfg):
+        # x: [N, C] (all positions), x_valid: [M, C] (real tokens only)
+        t = state["iters"]
+        var = (x_valid * x_valid).mean(dim=0)
+        if t <= cfg["warmup"]:
+            z = x / (var + cfg["eps"]).sqrt()
+        else:
+            z = x / (state["phi"] + cfg["eps"]).sqrt()
+        phi = state["phi"]
+        if t < cfg["warmup"]:
+            phi = phi * (t - 1) / t + var / t
+        state["phi"] = cfg["afwd"] * phi + (1 - cfg["afwd"]) * var
+        ctx.save_for_backward(z, var, weight)
+        ctx.state, ctx.cfg = state, cfg
+        return weight * z + bias
+
+    @staticmethod
+    def backward(ctx, gy):
+        z, var, weight = ctx.saved_tensors
+        state, cfg = ctx.state, ctx.cfg
+        g = gy * weight
+        ghat = g - (1 - cfg["abkw"]) * state["ema_gz"] * z
+        state["ema_gz"] = state["ema_gz"] + (ghat * z).mean(dim=0)
+        gx = ghat / (var + cfg["eps"]).sqrt()
+        return gx, (gy * z).sum(dim=0), gy.sum(dim=0), None, None, None
+
+
+class PowerNormRef(torch.nn.Module):
+    def __init__(self, C, eps=1e-5, alpha_fwd=0.9, alpha_bkw=0.9, warmup_iters=10000, group_num=1):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(C))
+        self.bias = torch.nn.Parameter(torch.zeros(C))
+        self.state = dict(phi=torch.ones(C), ema_gz=torch.zeros(C), iters=0)
+        self.cfg = dict(eps=eps, afwd=alpha_fwd, abkw=alpha_bkw, warmup=warmup_iters)
+        self.G = group_num
+        self.C = C
+
+    def forward(self, x, mask=None):
+        # x: [B, T, C] channels-last; mask [B, T] True = real token
+        shape = x.shape
+        gx = x.reshape(-1, self.G, self.C // self.G)
+        x = (gx / ((gx * gx).mean(dim=2, keepdim=True) + 1e-5).sqrt()).reshape(shape)
+        flat = x.reshape(-1, self.C)
+        valid = flat if mask is None else flat[mask.reshape(-1)]
+        if self.training:
+            self.state["iters"] += 1
+            y = _PowerFn.apply(flat, self.weight, self.bias, self.state, valid.detach(), self.cfg)
+        else:
+            y = self.weight * flat / (self.state["phi"] + self.cfg["eps"]).sqrt() + self.bias
+        return y.reshape(shape)
+
+
+def ref_steps(module, shape, steps, seed, eval_steps, mask_fn=None, state_names=()):
+    """Like stateful_steps, for the reference modules above that keep state in a dict."""
+    g = gen(seed)
+    out = []
+    for t in range(steps + eval_steps):
+        training = t < steps
+        module.train(training)
+        x = f32(shape, g, 1.5) + 0.5
+        dy = f32(shape, g)
+        mask = mask_fn(t) if mask_fn else None
+        xl = leaf(x)
+        for p in module.parameters():
+            p.grad = None
+        y = module(xl, mask)
+        rec = dict(training=training, x=tensor_json(x), y=tensor_json(y))
+        if mask is not None:
+            rec["mask"] = tensor_json(mask)
+        if training:
+            (y * dy).sum().backward()
+            rec.update(dy=tensor_json(dy), dx=tensor_json(xl.grad), dgamma=tensor_json(module.weight.grad), dbeta=tensor_json(module.bias.grad))
+        for key, name in state_names:
+            rec[name] = tensor_json(torch.as_tensor(module.state[key]).reshape(-1))
+        out.append(rec)
+    return out
+
+
+def power_norm_cases():
+    cases = []
+    B, T, C = 3, 4, 6
+    pad = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0]], dtype=torch.bool)
+    specs = [
+        dict(name="warmup-2-of-5-steps", params=dict(warmupIters=2), mask=False, groups=1),
+        dict(name="in-warmup", params=dict(warmupIters=100), mask=False, groups=1),
+        dict(name="masked-warmup-3-groups-2", params=dict(warmupIters=3, groupNum=2, alphaFwd=0.8, alphaBkw=0.7), mask=True, groups=2),
+        dict(name="warmup-0", params=dict(warmupIters=0), mask=True, groups=1),
+    ]
+    for i, s in enumerate(specs):
+        p = s["params"]
+        m = PowerNormRef(C, alpha_fwd=p.get("alphaFwd", 0.9), alpha_bkw=p.get("alphaBkw", 0.9), warmup_iters=p["warmupIters"], group_num=s["groups"])
+        init = init_affine(m, gen(600 + i))
+        steps = ref_steps(m, (B, T, C), 5, 610 + i, 2, (lambda t: pad) if s["mask"] else None,
+                          state_names=[("phi", "running_phi"), ("ema_gz", "ema_gz")])
+        cases.append(dict(name=s["name"], params=p, init=init, steps=steps))
+    write_fixture(PKG, "power-norm", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

@@ -13,3 +13,4 @@ export { rmsNorm, RmsNorm, rmsNormPlugin, rmsNormParams, type RmsNormParams, typ
 export { batchNorm, batchMoments, BatchNorm, RunningStatsLayer, batchNormPlugin, batchNormParams, type BatchNormParams, type BatchMoments } from './batch-norm.js';
 export { groupNorm, GroupNorm, groupNormPlugin, groupNormParams, type GroupNormParams } from './group-norm.js';
 export { instanceNorm, InstanceNorm, instanceNormPlugin, instanceNormParams, type InstanceNormParams } from './instance-norm.js';
+export { groupScaling, maskedMeanSquare, powerNorm, PowerNorm, powerNormPlugin, powerNormParams, type PowerNormParams } from './power-norm.js';

@@ -4,6 +4,7 @@ import { rmsNormPlugin } from './rms-norm.js';
 import { batchNormPlugin } from './batch-norm.js';
 import { groupNormPlugin } from './group-norm.js';
 import { instanceNormPlugin } from './instance-norm.js';
+import { powerNormPlugin } from './power-norm.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin];
