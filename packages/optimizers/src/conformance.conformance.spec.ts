@@ -1,0 +1,12 @@
+import { runConformance } from '@tessera/testing';
+import pluginsModule from './module.js';
+runConformance({
+  modules: [pluginsModule],
+  overrides: {
+    'optimizer/sgd': { convergence: { learningRate: 0.05, rosenbrockLearningRate: 1e-3 }, params: { momentum: 0.9 } },
+    'optimizer/adam': { convergence: { learningRate: 0.05 } },
+    'optimizer/adamw': { convergence: { learningRate: 0.05 } },
+    'schedule/cosine-restarts': { discontinuous: true },
+    'schedule/piecewise-constant': { params: { initValue: 1, boundaries: [100, 500], scales: [0.5, 0.5] }, discontinuous: true },
+  },
+});

@@ -1,0 +1,281 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { isSchedule, type Schedule } from '@tessera/core';
+/** A named tensor, as tf.Optimizer's getWeights/setWeights use it. */
+export interface NamedTensor { name: string; tensor: tf.Tensor }
+import { partition } from './transforms/partition.js';
+import { flattenState, stateTensors, unflattenState, type GradientTransformation, type StateLeaf, type StateTree, type TensorRecord } from './transform.js';
+
+/** Selects the variables of a parameter group: a list of names, a regular expression, or a predicate. */
+export type GroupSelector = readonly string[] | RegExp | ((name: string, param: tf.Tensor) => boolean);
+
+/**
+ * A parameter group: a selector and the hyperparameters that differ for the
+ * variables it selects (any hyperparameter of the optimizer, e.g.
+ * `weightDecay: 0`). `learningRate` is the group's learning rate at the
+ * optimizer's base rate; when the optimizer's rate changes (a schedule,
+ * `setLearningRate`) every group's rate is scaled by the same factor, as
+ * PyTorch's `LambdaLR` does. `lrMultiplier` states the ratio directly.
+ * The first group that selects a variable wins; unselected variables use the
+ * optimizer's own hyperparameters.
+ */
+export interface ParamGroup {
+  params: GroupSelector;
+  learningRate?: number;
+  lrMultiplier?: number;
+  [hyperparameter: string]: unknown;
+}
+
+/** What an optimizer's `build` receives besides its hyperparameters. */
+export interface BuildContext {
+  /** The learning rate of the step being computed (schedule value × group multiplier). */
+  lr(): number;
+  /** The optimizer's name, for error messages. */
+  readonly name: string;
+}
+
+/** What a serialisable learning rate looks like in `getConfig()`. */
+type LrConfig = number | { schedule: string; params: Record<string, unknown> };
+
+const ENGINE = () => tf.engine();
+
+function selects(sel: GroupSelector, name: string, param: tf.Tensor): boolean {
+  if (typeof sel === 'function') return (sel as (n: string, p: tf.Tensor) => boolean)(name, param);
+  if (sel instanceof RegExp) return sel.test(name);
+  return (sel as readonly string[]).includes(name);
+}
+
+/** Encodes a float64 host number exactly as two int32 words. */
+function f64ToInt32(x: number): Int32Array {
+  const buf = new ArrayBuffer(8);
+  new Float64Array(buf)[0] = x;
+  return new Int32Array(buf);
+}
+function int32ToF64(words: ArrayLike<number>): number {
+  const buf = new ArrayBuffer(8);
+  const w = new Int32Array(buf);
+  w[0] = words[0]!;
+  w[1] = words[1]!;
+  return new Float64Array(buf)[0]!;
+}
+
+/**
+ * A `tf.Optimizer` that runs a {@link GradientTransformation}.
+ *
+ * Each `applyGradients` call runs `update` inside `tf.tidy`, adds the updates
+ * to the variables in place, keeps the new state and disposes the leaves of
+ * the old state the new one no longer holds, so the tensor count does not
+ * grow across steps. `learningRate` is a number or a schedule evaluated at
+ * `iterations` (updates already applied). `getWeights()` / `setWeights()`
+ * carry the complete state (tensors, and host numbers stored exactly as two
+ * int32 words), so a fresh optimizer continues bit-identically.
+ *
+ * Subclasses registered with `tf.serialization` (every optimizer of this
+ * package) work with `model.compile` / `model.fit`.
+ */
+export class TransformOptimizer extends tf.Optimizer {
+  static className = 'TransformOptimizer';
+
+  /** Whether `minimize(f)` calls `f` more than once (SAM). */
+  readonly needsClosure: boolean = false;
+  /** The validated hyperparameters this optimizer was built from. */
+  readonly hyperparameters: Readonly<Record<string, unknown>>;
+  protected readonly label: string;
+  protected lr: number | Schedule;
+  protected readonly baseLr: number;
+  protected tx: GradientTransformation;
+  protected state: StateTree = {};
+
+  /**
+   * @param hyperparameters validated hyperparameters (must include `learningRate`; may include `paramGroups`)
+   * @param build builds the transformation of one parameter group from its hyperparameters
+   * @param label name used in errors (e.g. `optimizer "adamw"`)
+   */
+  constructor(
+    hyperparameters: Record<string, unknown>,
+    build: (hp: Record<string, unknown>, ctx: BuildContext) => GradientTransformation,
+    label = 'TransformOptimizer',
+  ) {
+    super();
+    this.hyperparameters = Object.freeze({ ...hyperparameters });
+    this.label = label;
+    const lr = hyperparameters.learningRate as number | Schedule | undefined;
+    this.lr = lr ?? 1e-3;
+    this.baseLr = typeof this.lr === 'number' ? this.lr : this.lr.valueAt(0);
+    const groups = (hyperparameters.paramGroups as ParamGroup[] | undefined) ?? [];
+    const ctx = (mult: number): BuildContext => ({ lr: () => this.getLearningRate() * mult, name: label });
+    const { paramGroups: _g, ...rest } = hyperparameters;
+    if (groups.length === 0) {
+      this.tx = build(rest, ctx(1));
+    } else {
+      const txs: Record<string, GradientTransformation> = { default: build(rest, ctx(1)) };
+      groups.forEach((g, i) => {
+        const { params: _sel, learningRate, lrMultiplier, ...overrides } = g;
+        let mult = lrMultiplier ?? 1;
+        if (learningRate !== undefined) {
+          if (!(this.baseLr > 0)) throw new RangeError(`${label}: a parameter group's learningRate needs a base learningRate > 0; use lrMultiplier.`);
+          mult *= learningRate / this.baseLr;
+        }
+        txs[`group${i}`] = build({ ...rest, ...overrides }, ctx(mult));
+      });
+      this.tx = partition(txs, (name, p) => {
+        const i = groups.findIndex((g) => selects(g.params, name, p));
+        return i < 0 ? 'default' : `group${i}`;
+      });
+    }
+  }
+
+  /** Replaces the learning rate (a number or a schedule evaluated at `iterations`). */
+  setLearningRate(lr: number | Schedule): void {
+    if (typeof lr === 'number') {
+      if (!(lr >= 0)) throw new RangeError(`${this.label}: learningRate must be ≥ 0; got ${lr}.`);
+    } else if (!isSchedule(lr)) throw new TypeError(`${this.label}: learningRate must be a number or a schedule with valueAt(step).`);
+    this.lr = lr;
+  }
+
+  /** The learning rate used by the next step (the schedule's value at `iterations`). */
+  getLearningRate(): number {
+    return typeof this.lr === 'number' ? this.lr : this.lr.valueAt(this.iterations);
+  }
+
+  /** Applies one update. Gradients missing from the map (unused variables) leave their variables and state unchanged. */
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const grads = this.toRecord(variableGradients);
+    const vars = this.variablesOf(Object.keys(grads));
+    this.step(grads, vars);
+  }
+
+  /** Runs the transformation and applies its updates (shared with subclasses). */
+  protected step(grads: TensorRecord, vars: Record<string, tf.Variable>): TensorRecord | void {
+    const old = this.state;
+    const inputs = new Set<tf.Tensor>([...Object.values(grads), ...Object.values(vars)]);
+    const next = tf.tidy(() => {
+      const [updates, s] = this.tx.update(grads, old, vars);
+      for (const [name, u] of Object.entries(updates)) {
+        const v = vars[name];
+        if (!v) continue;
+        v.assign(tf.add(v, u));
+      }
+      return this.ownLeaves(s, inputs);
+    });
+    this.replaceState(next);
+    this.incrementIterations();
+  }
+
+  /** Clones leaves that are caller-owned tensors (gradients, variables), so the state never aliases them. */
+  protected ownLeaves(s: StateTree, inputs: Set<tf.Tensor>): StateTree {
+    const out: StateTree = {};
+    for (const [k, v] of Object.entries(s)) {
+      if (v instanceof tf.Tensor) out[k] = inputs.has(v) ? tf.clone(v) : v;
+      else if (v && typeof v === 'object') out[k] = this.ownLeaves(v as StateTree, inputs);
+      else out[k] = v;
+    }
+    return out;
+  }
+
+  /** Keeps `next` and disposes the leaves of the old state it does not hold. */
+  protected replaceState(next: StateTree): void {
+    const keep = new Set(stateTensors(next));
+    // Kept: an enclosing tf.tidy (model.fit runs the step inside one) must not free the state.
+    for (const t of keep) tf.keep(t);
+    for (const t of stateTensors(this.state)) if (!keep.has(t) && !t.isDisposed) t.dispose();
+    this.state = next;
+  }
+
+  protected toRecord(variableGradients: tf.NamedTensorMap | NamedTensor[]): TensorRecord {
+    const out: TensorRecord = {};
+    if (Array.isArray(variableGradients)) {
+      for (const { name, tensor } of variableGradients) if (tensor != null) out[name] = tensor;
+    } else {
+      for (const [name, g] of Object.entries(variableGradients)) if (g != null) out[name] = g;
+    }
+    return out;
+  }
+
+  protected variablesOf(names: string[]): Record<string, tf.Variable> {
+    const registered = ENGINE().registeredVariables;
+    const out: Record<string, tf.Variable> = {};
+    for (const name of names) {
+      const v = registered[name];
+      if (!v) throw new TypeError(`${this.label}: applyGradients got a gradient for "${name}", which is not a registered tf.Variable.`);
+      out[name] = v;
+    }
+    return out;
+  }
+
+  /**
+   * The full state: the iteration count first (`iter`, as tfjs optimizers),
+   * then every leaf under its path. Tensor leaves are the optimizer's own
+   * tensors, valid until the next step (do not dispose them); numbers come as
+   * new int32 tensors (`n:` integers, `f:` float64 as two int32 words).
+   */
+  override async getWeights(): Promise<NamedTensor[]> {
+    return this.getWeightsSync();
+  }
+
+  /** {@link getWeights} without the promise. */
+  getWeightsSync(): NamedTensor[] {
+    const out: NamedTensor[] = [{ name: 'iter', tensor: tf.scalar(this.iterations, 'int32') }];
+    for (const [path, leaf] of flattenState(this.state)) {
+      const key = path.map(encodeURIComponent).join('/');
+      if (leaf instanceof tf.Tensor) out.push({ name: `t:${key}`, tensor: leaf });
+      else if (Number.isInteger(leaf) && Math.abs(leaf) < 2 ** 31) out.push({ name: `n:${key}`, tensor: tf.scalar(leaf, 'int32') });
+      else out.push({ name: `f:${key}`, tensor: tf.tensor1d(f64ToInt32(leaf), 'int32') });
+    }
+    return out;
+  }
+
+  /** Replaces the full state with copies of `weightValues` (as {@link getWeights} returned them). */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.setWeightsSync(weightValues);
+  }
+
+  /** {@link setWeights} without the promise. */
+  setWeightsSync(weightValues: NamedTensor[]): void {
+    const entries: [string[], StateLeaf][] = [];
+    let iterations = this.iterations;
+    for (const { name, tensor } of weightValues) {
+      if (name === 'iter') {
+        iterations = tensor.dataSync()[0]!;
+        continue;
+      }
+      const kind = name.slice(0, 2);
+      const path = name.slice(2).split('/').map(decodeURIComponent);
+      if (kind === 't:') entries.push([path, tf.clone(tensor)]);
+      else if (kind === 'n:') entries.push([path, tensor.dataSync()[0]!]);
+      else if (kind === 'f:') entries.push([path, int32ToF64(tensor.dataSync())]);
+      else throw new TypeError(`${this.label}: setWeights got an entry "${name}" that no Tessera optimizer wrote.`);
+    }
+    this.replaceState(unflattenState(entries));
+    this.iterations_ = iterations;
+  }
+
+  /** The transformation state (read-only view; tensors are owned by the optimizer). */
+  getState(): Readonly<StateTree> {
+    return this.state;
+  }
+
+  override dispose(): void {
+    for (const t of stateTensors(this.state)) if (!t.isDisposed) t.dispose();
+    this.state = {};
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const cfg: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this.hyperparameters)) {
+      if (k === 'paramGroups') {
+        const groups = (v as ParamGroup[]).filter((g) => Array.isArray(g.params));
+        if (groups.length) cfg.paramGroups = groups;
+      } else if (k === 'learningRate') cfg.learningRate = this.lrConfig();
+      else if (v === undefined || typeof v === 'function' || (typeof v === 'object' && v !== null && !Array.isArray(v))) continue;
+      else cfg[k] = v;
+    }
+    return cfg as tf.serialization.ConfigDict;
+  }
+
+  protected lrConfig(): LrConfig {
+    if (typeof this.lr === 'number') return this.lr;
+    const s = this.lr as Schedule & { params?: Record<string, unknown> };
+    if (s.params && s.manifest?.name) return { schedule: s.manifest.name, params: s.params };
+    return this.getLearningRate();
+  }
+}

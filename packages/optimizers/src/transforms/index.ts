@@ -1,0 +1,15 @@
+export { scaleByAdam, type ScaleByAdamOptions } from './scale-by-adam.js';
+export { scaleByRms, type ScaleByRmsOptions } from './scale-by-rms.js';
+export { trace, type TraceOptions } from './trace.js';
+export { addDecayedWeights, maskSelects, type DecayMask } from './add-decayed-weights.js';
+export { scaleByLearningRate, scale } from './scale-by-learning-rate.js';
+export { clipByGlobalNorm } from './clip-by-global-norm.js';
+export { clipByValue } from './clip-by-value.js';
+export { adaptiveGradClip, unitwiseNorm } from './adaptive-grad-clip.js';
+export { centralize } from './centralize.js';
+export { applyIfFinite } from './apply-if-finite.js';
+export { multiSteps } from './multi-steps.js';
+export { injectHyperparams } from './inject-hyperparams.js';
+export { partition, type Labeler } from './partition.js';
+export { lookahead, type LookaheadOptions } from './lookahead.js';
+export { ema, emaParams, type EmaOptions } from './ema.js';

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { perVariable, type GradientTransformation, type StateTree } from '../transform.js';
+
+export interface ScaleByAdamOptions {
+  /** Decay of the first moment (default 0.9). */
+  beta1?: number;
+  /** Decay of the second moment (default 0.999). */
+  beta2?: number;
+  /** Added to the bias-corrected root of the second moment (default 1e-8, PyTorch's). */
+  epsilon?: number;
+  /** Use the running maximum of the second moment (AMSGrad, PyTorch's form). */
+  amsgrad?: boolean;
+  /** Nesterov momentum as in NAdam without the momentum schedule (optax `nesterov=True`). */
+  nesterov?: boolean;
+}
+
+/**
+ * Rescales updates with Adam's bias-corrected moment estimates.
+ *
+ * Notation: g gradient, m first moment, v second moment, t per-variable step (1-based).
+ *
+ *   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
+ *   u = (m / (1−β1ᵗ)) / (√v / √(1−β2ᵗ) + ε)
+ *
+ * ε sits outside the root after bias correction, as in `torch.optim.Adam`
+ * (optax's `scale_by_adam` with `eps_root = 0` is the same). With `amsgrad`,
+ * v̂ = max(v̂, v) replaces v in the denominator (PyTorch 1.13's form). The step
+ * counter is per variable (a variable without a gradient does not advance),
+ * as in PyTorch; it is a host number, so the bias corrections are computed
+ * on the host in float64.
+ *
+ * @see https://arxiv.org/abs/1412.6980
+ */
+export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformation {
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false, nesterov = false } = opts;
+  return {
+    init(params) {
+      const s: StateTree = {};
+      for (const [name, p] of Object.entries(params)) s[name] = fresh(p);
+      return { slots: s };
+    },
+    update(updates, state) {
+      const [out, slots] = perVariable(updates, state.slots as StateTree | undefined, (g) => fresh(g), (g, slot) => {
+        const t = (slot.count as number) + 1;
+        const m = tf.add(tf.mul(slot.m as tf.Tensor, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(slot.v as tf.Tensor, beta2), tf.mul(tf.square(g), 1 - beta2));
+        const bc1 = 1 - Math.pow(beta1, t);
+        const bc2 = 1 - Math.pow(beta2, t);
+        let vMax: tf.Tensor | undefined;
+        if (amsgrad) vMax = tf.maximum(slot.vMax as tf.Tensor, v);
+        const denom = tf.add(tf.mul(tf.sqrt(vMax ?? v), 1 / Math.sqrt(bc2)), epsilon);
+        const num = nesterov
+          ? tf.add(tf.mul(m, beta1 / (1 - Math.pow(beta1, t + 1))), tf.mul(g, (1 - beta1) / bc1))
+          : tf.mul(m, 1 / bc1);
+        const next: StateTree = { m, v, count: t };
+        if (vMax) next.vMax = vMax;
+        return [tf.div(num, denom), next];
+      });
+      return [out, { slots }];
+    },
+  };
+  function fresh(p: tf.Tensor): StateTree {
+    const s: StateTree = { m: tf.zerosLike(p), v: tf.zerosLike(p), count: 0 };
+    if (amsgrad) s.vMax = tf.zerosLike(p);
+    return s;
+  }
+}

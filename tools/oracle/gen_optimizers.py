@@ -1,0 +1,295 @@
+"""Fixtures of @tessera/optimizers.
+
+Optimizers: trajectories of torch.optim (PyTorch 1.13) over 12 steps, run in
+float64 from float32 inputs. Gradients are fixed random tensors (the update
+rule, not a model, is under test); one variable misses its gradient on one
+step (PyTorch `p.grad is None`, tfjs `variableGrads` omitting it).
+Where PyTorch lacks the optimizer, the official algorithm is re-implemented
+below in PyTorch (the version matched is written next to each).
+
+Schedules: optax's formulas re-implemented in Python (optax is not installed),
+cross-checked against torch.optim.lr_scheduler where the two coincide.
+
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 tools/oracle/gen_optimizers.py
+"""
+import math
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import f32, tensor_json, write_fixture  # noqa: E402
+
+import torch  # noqa: E402
+
+torch.set_default_dtype(torch.float64)
+STEPS = 12
+SHAPES = {"w": (3, 4), "b": (4,), "k": (2, 3, 2)}
+
+
+def make_problem(seed, scale=1.0, grad_scale=1.0, missing=("b", 4)):
+    gen = torch.Generator().manual_seed(seed)
+    init = {n: f32(s, gen, scale) for n, s in SHAPES.items()}
+    grads = []
+    for t in range(STEPS):
+        step = {}
+        for n, s in SHAPES.items():
+            if missing and n == missing[0] and t == missing[1]:
+                continue
+            step[n] = f32(s, gen, grad_scale)
+        grads.append(step)
+    return init, grads
+
+
+def trajectory(make_opt, init, grads, closure_step=None):
+    params = {n: torch.nn.Parameter(v.clone()) for n, v in init.items()}
+    opt = make_opt(list(params.values()), params)
+    out = []
+    for step in grads:
+        for n, p in params.items():
+            p.grad = step[n].clone() if n in step else None
+        if closure_step:
+            closure_step(opt)
+        else:
+            opt.step()
+        out.append({n: tensor_json(p.detach()) for n, p in params.items()})
+    return out
+
+
+def case(name, optimizer, params, make_opt, seed, **kw):
+    init, grads = make_problem(seed, **kw)
+    expected = trajectory(make_opt, init, grads)
+    return {
+        "name": name,
+        "optimizer": optimizer,
+        "params": params,
+        "init": {n: tensor_json(v) for n, v in init.items()},
+        "grads": [{n: tensor_json(g) for n, g in step.items()} for step in grads],
+        "expected": expected,
+    }
+
+
+def torch_cases():
+    O = torch.optim
+    cases = []
+    sgd = [
+        ("sgd-plain", {"learningRate": 0.1}, dict(lr=0.1)),
+        ("sgd-momentum", {"learningRate": 0.05, "momentum": 0.9}, dict(lr=0.05, momentum=0.9)),
+        ("sgd-dampening-wd", {"learningRate": 0.05, "momentum": 0.8, "dampening": 0.3, "weightDecay": 0.01}, dict(lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01)),
+        ("sgd-nesterov-wd", {"learningRate": 0.03, "momentum": 0.9, "nesterov": True, "weightDecay": 0.1}, dict(lr=0.03, momentum=0.9, nesterov=True, weight_decay=0.1)),
+    ]
+    for i, (n, p, kw) in enumerate(sgd):
+        cases.append(case(n, "sgd", p, lambda ps, _d, kw=kw: O.SGD(ps, **kw), 100 + i))
+    adam = [
+        ("adam-default", {}, dict()),
+        ("adam-wd-amsgrad", {"learningRate": 0.01, "beta1": 0.8, "beta2": 0.99, "weightDecay": 0.05, "amsgrad": True}, dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.05, amsgrad=True)),
+        ("adam-eps", {"learningRate": 0.02, "epsilon": 1e-3}, dict(lr=0.02, eps=1e-3)),
+    ]
+    for i, (n, p, kw) in enumerate(adam):
+        cases.append(case(n, "adam", p, lambda ps, _d, kw=kw: O.Adam(ps, **kw), 200 + i))
+    adamw = [
+        ("adamw-default", {}, dict()),
+        ("adamw-wd-amsgrad", {"learningRate": 0.01, "weightDecay": 0.1, "amsgrad": True, "beta2": 0.95}, dict(lr=0.01, weight_decay=0.1, amsgrad=True, betas=(0.9, 0.95))),
+        ("adamw-eps", {"learningRate": 0.005, "epsilon": 1e-6, "beta1": 0.5, "weightDecay": 0.5}, dict(lr=0.005, eps=1e-6, betas=(0.5, 0.999), weight_decay=0.5)),
+    ]
+    for i, (n, p, kw) in enumerate(adamw):
+        cases.append(case(n, "adamw", p, lambda ps, _d, kw=kw: O.AdamW(ps, **kw), 300 + i))
+    return cases
+
+
+# ---------------------------------------------------------------- schedules
+def optax_polynomial(init, end, power, steps, begin=0):
+    if steps <= 0:
+        return lambda c: init
+
+    def f(c):
+        c = min(max(c - begin, 0), steps)
+        return (init - end) * (1 - c / steps) ** power + end
+
+    return f
+
+
+def optax_cosine(init, steps, alpha=0.0, exponent=1.0):
+    def f(c):
+        c = min(c, steps)
+        return init * ((1 - alpha) * (0.5 * (1 + math.cos(math.pi * c / steps))) ** exponent + alpha)
+
+    return f
+
+
+def optax_join(fns, bounds):
+    def f(c):
+        out = fns[0](c)
+        for b, g in zip(bounds, fns[1:]):
+            if c >= b:
+                out = g(c - b)
+        return out
+
+    return f
+
+
+def optax_exponential(init, steps, rate, begin=0, staircase=False, end=None):
+    def f(c):
+        d = c - begin
+        p = d / steps
+        if staircase:
+            p = math.floor(p)
+        v = init if d <= 0 else init * rate ** p
+        if end is not None:
+            v = max(v, end) if rate < 1 else min(v, end)
+        return v
+
+    return f
+
+
+def optax_piecewise_interp(kind, init, bs):
+    bs = sorted(bs.items())
+    bounds = [0] + [b for b, _ in bs]
+    values = [init]
+    for _, s in bs:
+        values.append(values[-1] * s)
+
+    def interp(a, b, p):
+        return (b - a) * p + a if kind == "linear" else b + (a - b) / 2 * (math.cos(math.pi * p) + 1)
+
+    def f(c):
+        out = values[-1] if bounds[-1] <= c else 0.0
+        for i in range(len(bounds) - 1):
+            if bounds[i] <= c < bounds[i + 1]:
+                out += interp(values[i], values[i + 1], (c - bounds[i]) / max(bounds[i + 1] - bounds[i], 1))
+        return out
+
+    return f
+
+
+def torch_lrs(make_sched, base_lr, n):
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=base_lr, momentum=0.9)
+    s = make_sched(opt)
+    out = []
+    for _ in range(n):
+        out.append(opt.param_groups[0]["lr"])
+        opt.step()
+        s.step()
+    return out
+
+
+def schedule_cases():
+    S = torch.optim.lr_scheduler
+    cases = []
+
+    def add(name, params, fn, steps, torch_values=None):
+        vals = [fn(k) for k in steps]
+        if torch_values is not None:
+            for a, b in zip(vals, torch_values):
+                assert abs(a - b) <= 1e-9 + 1e-7 * abs(b), (name, a, b)
+        cases.append({"name": name, "params": params, "steps": list(steps), "values": vals, "torch": torch_values is not None})
+
+    r = range(0, 60)
+    add("constant", {"value": 0.3}, lambda k: 0.3, r)
+    add("linear", {"initValue": 1.0, "endValue": 0.1, "transitionSteps": 40, "transitionBegin": 5}, optax_polynomial(1.0, 0.1, 1, 40, 5), r)
+    add("linear", {"initValue": 0.5, "endValue": 0.05, "transitionSteps": 50}, optax_polynomial(0.5, 0.05, 1, 50), r,
+        torch_lrs(lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=50), 0.5, 60))
+    add("polynomial", {"initValue": 2.0, "endValue": 0.0, "power": 2.0, "transitionSteps": 45}, optax_polynomial(2.0, 0.0, 2.0, 45), r,
+        torch_lrs(lambda o: S.PolynomialLR(o, total_iters=45, power=2.0), 2.0, 60))
+    add("cosine-decay", {"initValue": 0.1, "decaySteps": 50}, optax_cosine(0.1, 50), r,
+        torch_lrs(lambda o: S.CosineAnnealingLR(o, T_max=50, eta_min=0.0), 0.1, 51))
+    add("cosine-decay", {"initValue": 1.0, "decaySteps": 30, "alpha": 0.1, "exponent": 2.0}, optax_cosine(1.0, 30, 0.1, 2.0), r)
+    wcd = lambda init, peak, w, d, end=0.0, e=1.0: optax_join(
+        [optax_polynomial(init, peak, 1, w), optax_cosine(peak, d - w, 0.0 if peak == 0 else end / peak, e)], [w])
+    add("warmup-cosine-decay", {"initValue": 0.0, "peakValue": 1.0, "warmupSteps": 10, "decaySteps": 50, "endValue": 0.01}, wcd(0.0, 1.0, 10, 50, 0.01), r)
+    add("warmup-cosine-decay", {"initValue": 0.1, "peakValue": 0.5, "warmupSteps": 7, "decaySteps": 40, "exponent": 1.5}, wcd(0.1, 0.5, 7, 40, 0.0, 1.5), r)
+    add("warmup-constant", {"initValue": 0.0, "peakValue": 0.4, "warmupSteps": 8}, optax_polynomial(0.0, 0.4, 1, 8), r)
+    add("exponential-decay", {"initValue": 1.0, "transitionSteps": 1, "decayRate": 0.9}, optax_exponential(1.0, 1, 0.9), r,
+        torch_lrs(lambda o: S.ExponentialLR(o, gamma=0.9), 1.0, 60))
+    add("exponential-decay", {"initValue": 0.5, "transitionSteps": 10, "decayRate": 0.5, "staircase": True}, optax_exponential(0.5, 10, 0.5, 0, True), r,
+        torch_lrs(lambda o: S.StepLR(o, step_size=10, gamma=0.5), 0.5, 60))
+    add("exponential-decay", {"initValue": 0.5, "transitionSteps": 7, "decayRate": 0.3, "transitionBegin": 5, "endValue": 0.05}, optax_exponential(0.5, 7, 0.3, 5, False, 0.05), r)
+    add("warmup-exponential-decay", {"initValue": 0.0, "peakValue": 1.0, "warmupSteps": 5, "transitionSteps": 10, "decayRate": 0.5},
+        optax_join([optax_polynomial(0.0, 1.0, 1, 5), optax_exponential(1.0, 10, 0.5)], [5]), r)
+    add("piecewise-constant", {"initValue": 1.0, "boundariesAndScales": {"10": 0.1, "30": 0.5}},
+        lambda k: 1.0 * (0.1 if k >= 10 else 1) * (0.5 if k >= 30 else 1), r,
+        torch_lrs(lambda o: S.MultiStepLR(o, milestones=[10, 30], gamma=0.1), 1.0, 60)[:30] + [0.1 * 0.5] * 30)
+    add("piecewise-constant", {"initValue": 2.0, "boundaries": [5, 20], "scales": [0.5, 0.1]},
+        lambda k: 2.0 * (0.5 if k >= 5 else 1) * (0.1 if k >= 20 else 1), r,
+        torch_lrs(lambda o: S.MultiStepLR(o, milestones=[5, 20], gamma=0.5), 2.0, 60)[:20] + [2.0 * 0.5 * 0.1] * 40)
+    add("piecewise-interpolate", {"interpolateType": "linear", "initValue": 1.0, "boundariesAndScales": {"4": 0.1, "8": 0.01}},
+        optax_piecewise_interp("linear", 1.0, {4: 0.1, 8: 0.01}), range(0, 12))
+    add("piecewise-interpolate", {"interpolateType": "cosine", "initValue": 1.0, "boundaries": [10, 25], "scales": [2.0, 0.1]},
+        optax_piecewise_interp("cosine", 1.0, {10: 2.0, 25: 0.1}), r)
+    # optax cosine_onecycle_schedule / linear_onecycle_schedule
+    T, peak = 50, 0.8
+    add("one-cycle", {"transitionSteps": T, "peakValue": peak},
+        optax_piecewise_interp("cosine", peak / 25, {int(0.3 * T): 25.0, T: 1 / (25 * 1e4)}), r)
+    add("one-cycle", {"transitionSteps": T, "peakValue": peak, "annealStrategy": "linear", "pctStart": 0.25, "pctFinal": 0.8, "divFactor": 10, "finalDivFactor": 100},
+        optax_piecewise_interp("linear", peak / 10, {int(0.25 * T): 10.0, int(0.8 * T): 0.1, T: 1 / 100}), r)
+
+    def wsd(init, peak, end, W, S_, D, kind):
+        def f(k):
+            if k < W:
+                return init + (peak - init) * k / W
+            if k < W + S_:
+                return peak
+            if k < W + S_ + D:
+                q = (k - W - S_) / D
+                phi = {"linear": 1 - q, "cosine": 0.5 * (1 + math.cos(math.pi * q)), "1-sqrt": 1 - math.sqrt(q)}[kind]
+                return end + (peak - end) * phi
+            return end
+        return f
+
+    add("wsd", {"initValue": 0.0, "peakValue": 1.0, "endValue": 0.1, "warmupSteps": 5, "stableSteps": 20, "decaySteps": 20, "decayType": "linear"}, wsd(0.0, 1.0, 0.1, 5, 20, 20, "linear"), r)
+    add("wsd", {"peakValue": 0.3, "warmupSteps": 10, "stableSteps": 10, "decaySteps": 30, "decayType": "1-sqrt"}, wsd(0.0, 0.3, 0.0, 10, 10, 30, "1-sqrt"), r)
+    add("wsd", {"peakValue": 0.3, "warmupSteps": 0, "stableSteps": 10, "decaySteps": 30, "decayType": "cosine"}, wsd(0.0, 0.3, 0.0, 0, 10, 30, "cosine"), r)
+    add("inverse-sqrt", {"initValue": 0.0, "peakValue": 1.0, "warmupSteps": 10},
+        lambda k: k / 10 if k < 10 else math.sqrt(10 / k), r)
+    def keras_restarts(init, first, t_mul=2.0, m_mul=1.0, alpha=0.0):
+        # keras.optimizers.schedules.CosineDecayRestarts
+        def f(k):
+            frac = k / first
+            if t_mul == 1.0:
+                i = math.floor(frac)
+                frac -= i
+            else:
+                i = math.floor(math.log(1 - frac * (1 - t_mul)) / math.log(t_mul))
+                frac = (frac - (1 - t_mul ** i) / (1 - t_mul)) / t_mul ** i
+            return init * ((1 - alpha) * 0.5 * m_mul ** i * (1 + math.cos(math.pi * frac)) + alpha)
+        return f
+
+    add("cosine-restarts", {"initValue": 0.2, "decaySteps": 10, "tMul": 2, "alpha": 0.05}, keras_restarts(0.2, 10, 2.0, 1.0, 0.05), r,
+        torch_lrs(lambda o: S.CosineAnnealingWarmRestarts(o, T_0=10, T_mult=2, eta_min=0.2 * 0.05), 0.2, 60))
+    add("cosine-restarts", {"initValue": 0.5, "decaySteps": 7, "tMul": 1}, keras_restarts(0.5, 7, 1.0), r,
+        torch_lrs(lambda o: S.CosineAnnealingWarmRestarts(o, T_0=7, T_mult=1, eta_min=0.0), 0.5, 60))
+    add("cosine-restarts", {"initValue": 1.0, "decaySteps": 5, "tMul": 1.5, "mMul": 0.8, "alpha": 0.1}, keras_restarts(1.0, 5, 1.5, 0.8, 0.1), r)
+    def clr(base, top, up, down, mode, gamma=1.0):
+        total = up + down
+        ratio = up / total
+        def f(k):
+            cycle = math.floor(1 + k / total)
+            x = 1 + k / total - cycle
+            s = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+            h = 1.0 if mode == "triangular" else (1 / 2 ** (cycle - 1) if mode == "triangular2" else gamma ** k)
+            return base + (top - base) * s * h
+        return f
+
+    for mode, kw in [("triangular", {}), ("triangular2", {}), ("exp_range", {"gamma": 0.97})]:
+        tv = torch_lrs(lambda o, mode=mode, kw=kw: S.CyclicLR(o, base_lr=0.1, max_lr=1.0, step_size_up=6, step_size_down=4, mode=mode, cycle_momentum=False, **kw), 0.1, 60)
+        add("cyclic", {"initValue": 0.1, "peakValue": 1.0, "stepSizeUp": 6, "stepSizeDown": 4, "mode": mode, **kw}, clr(0.1, 1.0, 6, 4, mode, kw.get("gamma", 1.0)), r, tv)
+    add("join-schedules", {"schedules": [{"name": "linear", "params": {"initValue": 0.0, "endValue": 1.0, "transitionSteps": 10}},
+                                         {"name": "constant", "params": {"value": 1.0}},
+                                         {"name": "exponential-decay", "params": {"initValue": 1.0, "transitionSteps": 5, "decayRate": 0.5}}],
+                            "boundaries": [10, 30]},
+        optax_join([optax_polynomial(0.0, 1.0, 1, 10), lambda k: 1.0, optax_exponential(1.0, 5, 0.5)], [10, 30]), r)
+    return cases
+
+
+def onecycle_momentum_cases():
+    # torch OneCycleLR's momentum cycle has different phase ends; our momentumAt follows the
+    # optax boundaries of the rate, interpolated from maxMomentum to baseMomentum and back.
+    T = 50
+    f = optax_piecewise_interp("cosine", 0.95, {int(0.3 * T): 0.85 / 0.95, T: 0.95 / 0.85})
+    return [{"params": {"transitionSteps": T, "peakValue": 0.8}, "steps": list(range(60)), "values": [f(k) for k in range(60)]}]
+
+
+if __name__ == "__main__":
+    write_fixture("optimizers", "torch-optim", torch_cases())
+    write_fixture("optimizers", "schedules", schedule_cases())
+    write_fixture("optimizers", "one-cycle-momentum", onecycle_momentum_cases())
