@@ -307,14 +307,14 @@ class PowerNormRef(torch.nn.Module):
         return y.reshape(shape)
 
 
-def ref_steps(module, shape, steps, seed, eval_steps, mask_fn=None, state_names=()):
+def ref_steps(module, shape, steps, seed, eval_steps, mask_fn=None, state_names=(), scale_fn=None):
     """Like stateful_steps, for the reference modules above that keep state in a dict."""
     g = gen(seed)
     out = []
     for t in range(steps + eval_steps):
         training = t < steps
         module.train(training)
-        x = f32(shape, g, 1.5) + 0.5
+        x = (f32(shape, g, 1.5) + 0.5) * (scale_fn(t) if scale_fn else 1.0)
         dy = f32(shape, g)
         mask = mask_fn(t) if mask_fn else None
         xl = leaf(x)
@@ -328,7 +328,7 @@ def ref_steps(module, shape, steps, seed, eval_steps, mask_fn=None, state_names=
             (y * dy).sum().backward()
             rec.update(dy=tensor_json(dy), dx=tensor_json(xl.grad), dgamma=tensor_json(module.weight.grad), dbeta=tensor_json(module.bias.grad))
         for key, name in state_names:
-            rec[name] = tensor_json(torch.as_tensor(module.state[key]).reshape(-1))
+            rec[name] = tensor_json(torch.as_tensor(module.state[key], dtype=torch.float64).reshape(-1))
         out.append(rec)
     return out
 
@@ -353,7 +353,106 @@ def power_norm_cases():
     write_fixture(PKG, "power-norm", cases)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases]
+# ---------------------------------------------------------------------------
+# unified-norm: the official UN1d algorithm (hikvision-research/Unified-Normalization,
+# unified_normalization.py), restated as a torch.autograd.Function. `mo` is the official
+# momentum (weight of the old value); the hard-coded 1000-step compensation floor is `comp`.
+
+class _UNFn(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, weight, bias, st, x_valid, cfg):
+        t, Wf, Wb = st["iters"], cfg["wf"], cfg["wb"]
+        skip = not (Wf > 1)
+        x2 = (x_valid * x_valid).mean(dim=0)
+        recorded = torch.var(torch.sqrt(st["bx2"]))
+        st["bx2"][t % Wf] = x2
+        if t >= cfg["warmup"] and cfg["outlier"]:
+            am = st["bx2"].mean(dim=0)
+            gm = torch.exp(torch.mean(torch.log(st["bx2"]), dim=0))
+            if ((am - gm) > recorded * Wf).sum() > 0:
+                st["bx2"][t % Wf] = st["rv"]
+                skip = True
+                st["skips"] += 1
+        if t <= Wf or t < cfg["warmup"] or skip:
+            var = x2
+        else:
+            var = torch.exp(torch.mean(torch.log(st["bx2"]), dim=0))
+        r = (var + cfg["eps"]).sqrt() / (st["rv"] + cfg["eps"]).sqrt()
+        if t <= max(cfg["comp"], cfg["warmup"]) or skip:
+            r = torch.ones_like(r)
+        else:
+            r = torch.clamp(r, 1 / 5, 5)
+        z = x / (var + cfg["eps"]).sqrt()
+        st["rv"] = cfg["mo"] * st["rv"] + (1 - cfg["mo"]) * var
+        ctx.save_for_backward(z, var, weight, r)
+        ctx.st, ctx.cfg, ctx.skip, ctx.t = st, cfg, skip, t
+        return weight * z + bias
+
+    @staticmethod
+    def backward(ctx, gy):
+        z, var, weight, r = ctx.saved_tensors
+        st, cfg, skip, t = ctx.st, ctx.cfg, ctx.skip, ctx.t
+        g = gy * weight * r
+        gz = (g * z).mean(dim=0)
+        st["bgz"][t % cfg["wb"]] = st["ema"] if skip else gz
+        if t <= cfg["wb"] or t < cfg["warmup"] or skip:
+            mean_gz = gz
+        else:
+            mean_gz = st["bgz"].mean(dim=0)
+        st["ema"] = st["ema"] * cfg["mo"] + (1 - cfg["mo"]) * mean_gz
+        ghat = g - (mean_gz if skip else st["ema"]) * z
+        gx = ghat / (var + cfg["eps"]).sqrt()
+        return gx, (gy * r * z).sum(dim=0), gy.sum(dim=0), None, None, None
+
+
+class UnifiedNormRef(torch.nn.Module):
+    def __init__(self, C, window=4, warmup=4000, outlier=False, eps=1e-5, mo=0.9, comp=1000):
+        super().__init__()
+        wf, wb = (window, window) if isinstance(window, int) else window
+        self.weight = torch.nn.Parameter(torch.ones(C))
+        self.bias = torch.nn.Parameter(torch.zeros(C))
+        self.state = dict(rv=torch.ones(C), ema=torch.zeros(C), bx2=torch.zeros(wf, C), bgz=torch.zeros(wb, C), iters=0, skips=0)
+        self.cfg = dict(wf=wf, wb=wb, warmup=warmup, outlier=outlier, eps=eps, mo=mo, comp=comp)
+        self.C = C
+
+    def forward(self, x, mask=None):
+        shape = x.shape
+        flat = x.reshape(-1, self.C)
+        valid = flat if mask is None else flat[mask.reshape(-1)]
+        if self.training:
+            self.state["iters"] += 1
+            y = _UNFn.apply(flat, self.weight, self.bias, self.state, valid.detach(), self.cfg)
+        else:
+            y = self.weight * flat / (self.state["rv"] + self.cfg["eps"]).sqrt() + self.bias
+        return y.reshape(shape)
+
+
+def unified_norm_cases():
+    cases = []
+    B, T, C = 3, 4, 5
+    pad = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0]], dtype=torch.bool)
+    specs = [
+        dict(name="window-2-warmup-2-comp-3", params=dict(windowSize=2, warmupIters=2, compensationWarmup=3), mask=False, outlier=False),
+        dict(name="in-warmup-defaults", params=dict(), mask=False, outlier=False),
+        dict(name="masked-window-3-2", params=dict(windowSize=[3, 2], warmupIters=1, compensationWarmup=4, momentum=0.2), mask=True, outlier=False),
+        dict(name="outlier-filtration", params=dict(windowSize=3, warmupIters=2, compensationWarmup=2, outlierFiltration=True), mask=False, outlier=True),
+        dict(name="window-1-always-skips", params=dict(windowSize=1, warmupIters=1, compensationWarmup=1), mask=False, outlier=False),
+    ]
+    for i, s in enumerate(specs):
+        p = s["params"]
+        m = UnifiedNormRef(C, window=p.get("windowSize", 4), warmup=p.get("warmupIters", 4000), outlier=s["outlier"],
+                           mo=1 - p.get("momentum", 0.1), comp=p.get("compensationWarmup", 1000))
+        init = init_affine(m, gen(700 + i))
+        # an outlier batch at step 5 (10x larger) for the filtration case
+        scale = (lambda t: 10.0 if t == 4 else 1.0) if s["outlier"] else None
+        steps = ref_steps(m, (B, T, C), 7, 710 + i, 2, (lambda t: pad) if s["mask"] else None,
+                          state_names=[("rv", "running_var"), ("ema", "ema_gz"), ("bx2", "buffer_x2"), ("bgz", "buffer_gz"), ("skips", "skip_counter")],
+                          scale_fn=scale)
+        cases.append(dict(name=s["name"], params=p, init=init, steps=steps, skips=m.state["skips"]))
+    write_fixture(PKG, "unified-norm", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

@@ -14,3 +14,4 @@ export { batchNorm, batchMoments, BatchNorm, RunningStatsLayer, batchNormPlugin,
 export { groupNorm, GroupNorm, groupNormPlugin, groupNormParams, type GroupNormParams } from './group-norm.js';
 export { instanceNorm, InstanceNorm, instanceNormPlugin, instanceNormParams, type InstanceNormParams } from './instance-norm.js';
 export { groupScaling, maskedMeanSquare, powerNorm, PowerNorm, powerNormPlugin, powerNormParams, type PowerNormParams } from './power-norm.js';
+export { unifiedNorm, UnifiedNorm, unifiedNormPlugin, unifiedNormParams, type UnifiedNormParams } from './unified-norm.js';

@@ -5,6 +5,7 @@ import { batchNormPlugin } from './batch-norm.js';
 import { groupNormPlugin } from './group-norm.js';
 import { instanceNormPlugin } from './instance-norm.js';
 import { powerNormPlugin } from './power-norm.js';
+import { unifiedNormPlugin } from './unified-norm.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin];
