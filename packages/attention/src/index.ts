@@ -2,7 +2,6 @@
  * @tessera/attention — attention variants over `[B, H, T, Dh]`, a
  * MultiHeadAttention layer and a pre-norm TransformerBlock.
  */
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 export { default as attentionModule, attentionPlugins } from './module.js';
 export {
   allowedMask,
@@ -17,3 +16,12 @@ export { reluAttention, type ReluAttentionParams } from './relu.js';
 export { cosineAttention, type CosineAttentionParams } from './cosine.js';
 export { linearAttention, type LinearAttentionParams } from './linear.js';
 export { malaAttention, type MalaAttentionParams } from './mala.js';
+export { AttentionRegularizerHook, attentionEntropy, type AttentionRegularizer } from './attention-regularizer-hook.js';
+export {
+  MultiHeadAttention,
+  defaultAttentionRegistry,
+  setDefaultAttentionRegistry,
+  type MultiHeadAttentionArgs,
+  type MultiHeadAttentionKwargs,
+} from './multi-head-attention.js';
+export { TransformerBlock, type TransformerBlockArgs } from './transformer-block.js';

@@ -1,5 +1,4 @@
 // Gradients of tfjs-core ops are registered by this side-effect import (tfjs-core alone registers none).
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { pluginModule } from '@tessera/core';
 import { cosineAttention } from './cosine.js';
 import { linearAttention } from './linear.js';
