@@ -133,6 +133,250 @@ def _mse():
     write_fixture(PKG, "mse", cases)
 
 
+
+def elementwise_fixture(name, fn, params_list):
+    cases = []
+    g = gen(sum(map(ord, name)))
+    x, t = f32((5, 3), g, 2.0), f32((5, 3), g)
+    x1, t1 = f32((6,), g, 3.0), f32((6,), g)
+    for params, kw in params_list:
+        label = ", ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+        run_case(cases, f"{label} matrix", params, {"predictions": x, "targets": t},
+                 lambda i, red: per_sample(fn(i["predictions"], i["targets"], **kw), red), ["predictions"])
+        run_case(cases, f"{label} vector", params, {"predictions": x1, "targets": t1},
+                 lambda i, red: per_sample(fn(i["predictions"], i["targets"], **kw), red), ["predictions"])
+    write_fixture(PKG, name, cases)
+
+
+@fixture("l1")
+def _l1():
+    elementwise_fixture("l1", lambda x, t: F.l1_loss(x, t, reduction="none"), [({}, {})])
+
+
+@fixture("huber")
+def _huber():
+    elementwise_fixture("huber", lambda x, t, delta=1.0: F.huber_loss(x, t, reduction="none", delta=delta),
+                        [({}, {}), ({"delta": 0.5}, {"delta": 0.5}), ({"delta": 2.5}, {"delta": 2.5})])
+
+
+@fixture("smooth-l1")
+def _smooth_l1():
+    elementwise_fixture("smooth-l1", lambda x, t, beta=1.0: F.smooth_l1_loss(x, t, reduction="none", beta=beta),
+                        [({}, {}), ({"beta": 0.3}, {"beta": 0.3}), ({"beta": 0}, {"beta": 0.0})])
+
+
+@fixture("log-cosh")
+def _log_cosh():
+    # Keras: log(cosh(d)); float64 is exact for these magnitudes
+    elementwise_fixture("log-cosh", lambda x, t: torch.log(torch.cosh(x - t)), [({}, {})])
+
+
+@fixture("binary-cross-entropy")
+def _bce():
+    cases = []
+    g = gen(5)
+    z = f32((5, 4), g, 2.0)
+    t = (torch.rand(5, 4, generator=g) > 0.5).double()
+    soft = torch.rand(5, 4, generator=g).float().double()
+    z1 = f32((7,), g, 2.0)
+    t1 = (torch.rand(7, generator=g) > 0.5).double()
+    pw = [0.5, 2.0, 1.0, 3.0]
+
+    def bce(pos_weight=None, ls=0.0):
+        def f(i, red):
+            tt = i["labels"] * (1 - ls) + ls / 2
+            pwt = torch.tensor(pos_weight, dtype=torch.float64) if pos_weight is not None else None
+            return per_sample(F.binary_cross_entropy_with_logits(i["logits"], tt, pos_weight=pwt, reduction="none"), red)
+        return f
+
+    run_case(cases, "multi-label", {}, {"logits": z, "labels": t}, bce(), ["logits"])
+    run_case(cases, "soft targets", {}, {"logits": z, "labels": soft}, bce(), ["logits"])
+    run_case(cases, "vector", {}, {"logits": z1, "labels": t1}, bce(), ["logits"])
+    run_case(cases, "posWeight per class", {"posWeight": pw}, {"logits": z, "labels": t}, bce(pos_weight=pw), ["logits"])
+    run_case(cases, "posWeight scalar + smoothing", {"posWeight": 2.0, "labelSmoothing": 0.1}, {"logits": z, "labels": t},
+             bce(pos_weight=[2.0], ls=0.1), ["logits"])
+    run_case(cases, "torch reduction", {}, {"logits": z, "labels": t},
+             lambda i, red: F.binary_cross_entropy_with_logits(i["logits"], i["labels"], reduction=red), ["logits"], reductions=("mean", "sum"))
+    big = torch.tensor([[1e4, -1e4], [-1e4, 1e4]], dtype=torch.float64)
+    run_case(cases, "extreme logits", {}, {"logits": big, "labels": torch.tensor([[0.0, 1.0], [0.0, 1.0]], dtype=torch.float64)}, bce(), ["logits"])
+    write_fixture(PKG, "binary-cross-entropy", cases)
+
+
+def kd_inputs(seed, n=5, c=6):
+    g = gen(seed)
+    return f32((n, c), g, 2.0), f32((n, c), g, 2.0)
+
+
+def batchmean(per, red):
+    return reduce(per, red)
+
+
+@fixture("kl-divergence")
+def _kl():
+    cases = []
+    zs, zt = kd_inputs(11)
+    for T in (1.0, 2.0, 4.0):
+        run_case(cases, f"T={T}", {"temperature": T}, {"logits": zs, "teacherLogits": zt},
+                 lambda i, red, T=T: (F.kl_div(F.log_softmax(i["logits"] / T, 1), F.log_softmax(i["teacherLogits"] / T, 1),
+                                                reduction="batchmean", log_target=True) * T * T) if red == "mean" else
+                 reduce(F.kl_div(F.log_softmax(i["logits"] / T, 1), F.log_softmax(i["teacherLogits"] / T, 1),
+                                 reduction="none", log_target=True).sum(1) * T * T, red),
+                 ["logits", "teacherLogits"])
+    write_fixture(PKG, "kl-divergence", cases)
+
+
+@fixture("reverse-kl")
+def _rkl():
+    cases = []
+    zs, zt = kd_inputs(12)
+    for T in (1.0, 2.0):
+        run_case(cases, f"T={T}", {"temperature": T}, {"logits": zs, "teacherLogits": zt},
+                 lambda i, red, T=T: reduce(F.kl_div(F.log_softmax(i["teacherLogits"] / T, 1), F.log_softmax(i["logits"] / T, 1),
+                                                     reduction="none", log_target=True).sum(1) * T * T, red),
+                 ["logits", "teacherLogits"])
+    write_fixture(PKG, "reverse-kl", cases)
+
+
+@fixture("js-divergence")
+def _js():
+    cases = []
+    zs, zt = kd_inputs(13)
+
+    def js(i, red, T):
+        ps, pt = F.softmax(i["logits"] / T, 1), F.softmax(i["teacherLogits"] / T, 1)
+        m = 0.5 * (ps + pt)
+        per = 0.5 * (ps * (ps.log() - m.log())).sum(1) + 0.5 * (pt * (pt.log() - m.log())).sum(1)
+        return reduce(per * T * T, red)
+
+    for T in (1.0, 3.0):
+        run_case(cases, f"T={T}", {"temperature": T}, {"logits": zs, "teacherLogits": zt}, lambda i, red, T=T: js(i, red, T),
+                 ["logits", "teacherLogits"])
+    write_fixture(PKG, "js-divergence", cases)
+
+
+def cls_inputs(seed, n=6, c=5):
+    g = gen(seed)
+    z = f32((n, c), g, 2.0)
+    y = torch.randint(0, c, (n,), generator=g)
+    probs = torch.softmax(f32((n, c), g, 1.5), 1).float().double()
+    return z, y, probs
+
+
+def onehot_valid(y, c, ignore=-100):
+    valid = (y != ignore).double()
+    safe = torch.where(y == ignore, torch.zeros_like(y), y)
+    return F.one_hot(safe, c).double() * valid[:, None], valid
+
+
+def focal_ref(z, target, gamma, alpha=None):
+    # softmax focal (kornia-style): -sum_c t_c * alpha_c * (1-p_c)^gamma * log p_c
+    lp = F.log_softmax(z, 1)
+    w = target * (1 - lp.exp()) ** gamma
+    if alpha is not None:
+        w = w * torch.tensor(alpha, dtype=torch.float64)
+    return -(w * lp).sum(1)
+
+
+@fixture("focal")
+def _focal():
+    cases = []
+    z, y, probs = cls_inputs(21)
+    c = z.shape[1]
+    y_ign = y.clone(); y_ign[1] = -100; y_ign[4] = -100
+    alpha = [0.25, 0.5, 1.0, 2.0, 0.75]
+
+    def f(gamma, alpha=None):
+        def fn(i, red):
+            lab = i["labels"]
+            if lab.dtype == torch.long:
+                t, valid = onehot_valid(lab, c)
+            else:
+                t, valid = lab, torch.ones(lab.shape[0], dtype=torch.float64)
+            per = focal_ref(i["logits"], t, gamma, alpha)
+            return reduce(per, red, valid)
+        return fn
+
+    run_case(cases, "gamma 2", {}, {"logits": z, "labels": y}, f(2.0), ["logits"])
+    run_case(cases, "gamma 0 = CE", {"gamma": 0}, {"logits": z, "labels": y}, lambda i, red: F.cross_entropy(i["logits"], i["labels"], reduction=red), ["logits"])
+    run_case(cases, "gamma 0.5 + alpha + ignore", {"gamma": 0.5, "alpha": alpha}, {"logits": z, "labels": y_ign}, f(0.5, alpha), ["logits"])
+    run_case(cases, "probability targets", {"gamma": 1.5}, {"logits": z, "labels": probs}, f(1.5), ["logits"])
+    write_fixture(PKG, "focal", cases)
+
+
+@fixture("poly1")
+def _poly1():
+    cases = []
+    z, y, probs = cls_inputs(22)
+    c = z.shape[1]
+    y_ign = y.clone(); y_ign[2] = -100
+
+    def poly(eps, ls=0.0):
+        def fn(i, red):
+            lab = i["labels"]
+            if lab.dtype == torch.long:
+                ce = F.cross_entropy(i["logits"], lab, reduction="none", label_smoothing=ls)
+                t, valid = onehot_valid(lab, c)
+                t = (t * (1 - ls) + ls / c) * valid[:, None]
+            else:
+                ce = F.cross_entropy(i["logits"], lab, reduction="none", label_smoothing=ls)
+                t = lab * (1 - ls) + ls / c
+                valid = torch.ones(lab.shape[0], dtype=torch.float64)
+            pt = (t * F.softmax(i["logits"], 1)).sum(1)
+            return reduce(ce + eps * (1 - pt) * valid, red, valid)
+        return fn
+
+    run_case(cases, "epsilon 1", {}, {"logits": z, "labels": y}, poly(1.0), ["logits"])
+    run_case(cases, "epsilon 2 + smoothing + ignore", {"epsilon": 2.0, "labelSmoothing": 0.1}, {"logits": z, "labels": y_ign}, poly(2.0, 0.1), ["logits"])
+    run_case(cases, "epsilon -1, probability targets", {"epsilon": -1.0}, {"logits": z, "labels": probs}, poly(-1.0), ["logits"])
+    write_fixture(PKG, "poly1", cases)
+
+
+@fixture("poly1-focal")
+def _poly1_focal():
+    cases = []
+    z, y, probs = cls_inputs(23)
+    c = z.shape[1]
+    y_ign = y.clone(); y_ign[0] = -100
+
+    def pf(eps, gamma, alpha=None):
+        def fn(i, red):
+            lab = i["labels"]
+            if lab.dtype == torch.long:
+                t, valid = onehot_valid(lab, c)
+            else:
+                t, valid = lab, torch.ones(lab.shape[0], dtype=torch.float64)
+            fl = focal_ref(i["logits"], t, gamma, alpha)
+            pt = (t * F.softmax(i["logits"], 1)).sum(1)
+            return reduce(fl + eps * (1 - pt) ** (gamma + 1) * valid, red, valid)
+        return fn
+
+    run_case(cases, "defaults", {}, {"logits": z, "labels": y}, pf(1.0, 2.0), ["logits"])
+    run_case(cases, "eps 2 gamma 1 + ignore", {"epsilon": 2.0, "gamma": 1.0}, {"logits": z, "labels": y_ign}, pf(2.0, 1.0), ["logits"])
+    run_case(cases, "probability targets + alpha", {"alpha": [1, 2, 1, 0.5, 1]}, {"logits": z, "labels": probs}, pf(1.0, 2.0, [1, 2, 1, 0.5, 1]), ["logits"])
+    write_fixture(PKG, "poly1-focal", cases)
+
+
+@fixture("z-loss")
+def _z_loss():
+    cases = []
+    z, y, _ = cls_inputs(24)
+    y_ign = y.clone(); y_ign[3] = -100; y_ign[5] = -100
+
+    def zl(coef):
+        def fn(i, red):
+            lse = torch.logsumexp(i["logits"], -1)
+            if "labels" in i:
+                valid = (i["labels"] != -100).double()
+            else:
+                valid = torch.ones(lse.shape[0], dtype=torch.float64)
+            return reduce(coef * lse.pow(2) * valid, red, valid)
+        return fn
+
+    run_case(cases, "default coefficient", {}, {"logits": z}, zl(1e-4), ["logits"])
+    run_case(cases, "coefficient 0.1, ignored labels", {"coefficient": 0.1}, {"logits": z, "labels": y_ign}, zl(0.1), ["logits"])
+    write_fixture(PKG, "z-loss", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

@@ -1,3 +1,15 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { runConformance } from '@tessera/testing';
 import pluginsModule from './module.js';
-runConformance({ modules: [pluginsModule], overrides: { /* 'kind/name': { params?, inputs?: () => ..., skip?: { check: reason } } */ } });
+
+const N = 6;
+const multiHot = () => tf.tensor2d(Array.from({ length: N * 5 }, (_, i) => (i % 3 === 0 ? 1 : 0)), [N, 5]);
+const logits = (c = 5, seed = 1) => tf.randomNormal([N, c], 0, 2, 'float32', seed);
+
+runConformance({
+  modules: [pluginsModule],
+  overrides: {
+    // labels are float targets of the logits' shape (multi-label), not class ids
+    'loss/binary-cross-entropy': { inputs: () => ({ logits: logits(), labels: multiHot() }) },
+  },
+});

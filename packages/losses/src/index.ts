@@ -5,6 +5,20 @@
 export { default as lossesModule } from './module.js';
 export { allPlugins } from './plugins.js';
 export { reduceLoss, reduceElementwise, safeDenominator, REDUCTIONS } from './reduce.js';
-export { defineLoss, PACKAGE } from './define-loss.js';
+export { defineLoss, defineElementwise, PACKAGE } from './define-loss.js';
+export { stopGradient, detachedMask } from './stop-gradient.js';
+// plugins, one per file
+export { binaryCrossEntropy } from './binary-cross-entropy.js';
 export { crossEntropy } from './cross-entropy.js';
+export { focal } from './focal.js';
+export { huber } from './huber.js';
+export { jsDivergence } from './js-divergence.js';
+export { klDivergence } from './kl-divergence.js';
+export { l1 } from './l1.js';
+export { logCosh } from './log-cosh.js';
 export { mse } from './mse.js';
+export { poly1Focal } from './poly1-focal.js';
+export { poly1 } from './poly1.js';
+export { reverseKl } from './reverse-kl.js';
+export { smoothL1 } from './smooth-l1.js';
+export { zLoss } from './z-loss.js';

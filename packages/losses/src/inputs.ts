@@ -71,3 +71,22 @@ export function classWeightTensor(weights: readonly number[] | null, c: number, 
 export function oneHotF(labels: tf.Tensor1D, c: number): tf.Tensor2D {
   return tf.cast(tf.oneHot(labels, c), 'float32') as tf.Tensor2D;
 }
+
+/**
+ * Targets as a matrix `[N, C]`: one-hot rows of class ids (zero rows for
+ * `ignoreIndex`), or the given probabilities; with `valid [N]` (1 = kept).
+ */
+export function classTargets(
+  inputs: LossInputs,
+  label: string,
+  logits: tf.Tensor2D,
+  ignoreIndex: number | null,
+  field = 'labels',
+): { target: tf.Tensor2D; valid: tf.Tensor1D; kind: 'ids' | 'probs'; ids?: tf.Tensor1D } {
+  const c = logits.shape[1];
+  const y = labelsOrProbs(inputs, label, logits, field);
+  if (y.kind === 'probs') return { target: y.labels, valid: tf.ones([logits.shape[0]]) as tf.Tensor1D, kind: 'probs' };
+  const valid = (ignoreIndex === null ? tf.ones([logits.shape[0]]) : tf.cast(tf.notEqual(y.labels, ignoreIndex), 'float32')) as tf.Tensor1D;
+  const target = tf.mul(oneHotF(y.labels, c), tf.expandDims(valid, 1)) as tf.Tensor2D;
+  return { target, valid, kind: 'ids', ids: y.labels };
+}
