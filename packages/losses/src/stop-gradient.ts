@@ -1,13 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
+
+/** `tf.customGrad` with typed positional tensor arguments; the last argument is the save function. */
+export function customGrad<A extends tf.Tensor[]>(fn: (...args: [...A, tf.GradSaveFunc]) => GradResult): (...args: A) => tf.Tensor {
+  return tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: A) => tf.Tensor;
+}
+
 /**
  * Identity forward, zero gradient (tfjs-core has no `stopGradient`). Used for
  * detached quantities (`.detach()` / `.data` in the reference code).
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
-  return tf.customGrad((v: tf.Tensor, save: tf.GradSaveFunc) => {
+  return customGrad<[tf.Tensor]>((v, save) => {
     save([v]);
-    return { value: tf.clone(v), gradFunc: (_dy: tf.Tensor, saved: tf.Tensor[]) => tf.zerosLike(saved[0]!) };
+    return { value: tf.clone(v), gradFunc: (_dy, saved) => tf.zerosLike(saved[0]!) };
   })(x) as T;
 }
 
@@ -17,8 +24,8 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
  * under `tf.grad` when `x` is differentiated. The mask's gradient is zero.
  */
 export function detachedMask(x: tf.Tensor, predicate: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
-  return tf.customGrad((v: tf.Tensor, save: tf.GradSaveFunc) => {
+  return customGrad<[tf.Tensor]>((v, save) => {
     save([v]);
-    return { value: predicate(v), gradFunc: (_dy: tf.Tensor, saved: tf.Tensor[]) => tf.zerosLike(saved[0]!) };
+    return { value: predicate(v), gradFunc: (_dy, saved) => tf.zerosLike(saved[0]!) };
   })(x);
 }
