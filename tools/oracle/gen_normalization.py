@@ -452,7 +452,24 @@ def unified_norm_cases():
     write_fixture(PKG, "unified-norm", cases)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases]
+# ---------------------------------------------------------------------------
+# crms-norm: LayerNorm (no affine) of the zero-mean x = (x̂, −Σx̂), first d − 1 coordinates
+
+def crms_norm_cases():
+    cases = []
+    for i, (shape, eps) in enumerate([((2, 3, 5), 1e-5), ((4, 7), 1e-6), ((2, 3), 1e-2)]):
+        g = gen(800 + i)
+        xh = f32(shape, g)
+        dy = f32(shape, g)
+        xl = leaf(xh)
+        full = torch.cat([xl, -xl.sum(-1, keepdim=True)], dim=-1)
+        y = F.layer_norm(full, (shape[-1] + 1,), None, None, eps)[..., :-1]
+        (dx,) = grads(y, dy, xl)
+        cases.append(dict(name=f"{list(shape)}-eps-{eps}", epsilon=eps, x=tensor_json(xh), dy=tensor_json(dy), y=tensor_json(y), dx=tensor_json(dx)))
+    write_fixture(PKG, "crms-norm", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

@@ -15,3 +15,15 @@ export { groupNorm, GroupNorm, groupNormPlugin, groupNormParams, type GroupNormP
 export { instanceNorm, InstanceNorm, instanceNormPlugin, instanceNormParams, type InstanceNormParams } from './instance-norm.js';
 export { groupScaling, maskedMeanSquare, powerNorm, PowerNorm, powerNormPlugin, powerNormParams, type PowerNormParams } from './power-norm.js';
 export { unifiedNorm, UnifiedNorm, unifiedNormPlugin, unifiedNormParams, type UnifiedNormParams } from './unified-norm.js';
+export {
+  crmsNorm,
+  CrmsNorm,
+  crmsNormPlugin,
+  crmsNormParams,
+  type CrmsNormParams,
+  recenterEmbeddings,
+  recenterOutputs,
+  preLnToPreRmsNorm,
+  foldNormAffine,
+  dropLastCoordinate,
+} from './crms-norm.js';

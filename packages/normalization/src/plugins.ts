@@ -6,6 +6,7 @@ import { groupNormPlugin } from './group-norm.js';
 import { instanceNormPlugin } from './instance-norm.js';
 import { powerNormPlugin } from './power-norm.js';
 import { unifiedNormPlugin } from './unified-norm.js';
+import { crmsNormPlugin } from './crms-norm.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin];
