@@ -284,7 +284,43 @@ def gen_mala():
     write_fixture("attention", "mala", cases)
 
 
+def gen_multi_head_attention():
+    """nn.MultiheadAttention (batch_first) with weights copied from the TF layout ([in, out] kernels)."""
+    gen = torch.Generator().manual_seed(21)
+    B, T, D, H = 2, 5, 8, 2
+    x = f32((B, T, D), gen).requires_grad_(True)
+    names = ["query_kernel", "key_kernel", "value_kernel", "output_kernel", "query_bias", "key_bias", "value_bias", "output_bias"]
+    shapes = [(D, D)] * 4 + [(D,)] * 4
+    w = {n: f32(sh, gen, 0.4).requires_grad_(True) for n, sh in zip(names, shapes)}
+    g = f32((B, T, D), gen)
+    lengths = [5, 3]
+    keep = key_padding(B, T, lengths)
+    mha = torch.nn.MultiheadAttention(D, H, batch_first=True)
+    cases = {}
+    for causal in (False, True):
+        for p_ in [x, *w.values()]:
+            p_.grad = None
+        # copy (as functions of w, so the gradients reach w)
+        in_w = torch.cat([w["query_kernel"].T, w["key_kernel"].T, w["value_kernel"].T], 0)
+        in_b = torch.cat([w["query_bias"], w["key_bias"], w["value_bias"]], 0)
+        attn_mask = ~causal_allowed(T, T) if causal else None
+        out, _ = F.multi_head_attention_forward(
+            x.transpose(0, 1), x.transpose(0, 1), x.transpose(0, 1), D, H, in_w, in_b, None, None, False, 0.0,
+            w["output_kernel"].T, w["output_bias"], training=False, key_padding_mask=~keep[:, 0, 0, :], need_weights=False, attn_mask=attn_mask,
+        )
+        out = out.transpose(0, 1)
+        (out * g).sum().backward()
+        cases["causal" if causal else "keyPadding"] = {
+            "numHeads": H, "causal": causal, "x": tensor_json(x), "mask": tensor_json(keep), "cotangent": tensor_json(g),
+            "weights": {n: tensor_json(t) for n, t in w.items()}, "output": tensor_json(out), "dx": tensor_json(x.grad),
+            "dWeights": {n: tensor_json(t.grad) for n, t in w.items()},
+        }
+    del mha
+    write_fixture("attention", "multi-head-attention", cases)
+
+
 if __name__ == "__main__":
+    gen_multi_head_attention()
     gen_softmax()
     gen_sigmoid()
     gen_relu()
