@@ -1,0 +1,9 @@
+/**
+ * The `tessera` binary: `list`, `describe`, `train`, `sweep`, `report`.
+ */
+import 'reflect-metadata';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { buildProgram } from './program.js';
+
+const code = await buildProgram().run(process.argv.slice(2));
+process.exitCode = code;

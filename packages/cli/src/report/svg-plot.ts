@@ -1,0 +1,124 @@
+/** One line of a plot. */
+export interface Series {
+  readonly name: string;
+  readonly color: string;
+  readonly points: readonly (readonly [number, number])[];
+  /** Group key for the legend toggle in the HTML report (runs of one configuration share it). */
+  readonly group?: string;
+  readonly dashed?: boolean;
+  readonly width?: number;
+}
+
+export interface PlotSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly series: readonly Series[];
+  readonly logY?: boolean;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** Tableau 10: distinguishable, colour-blind-aware. */
+export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** "Nice" tick values covering [lo, hi] (1, 2, 5 × 10^k steps). */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  if (hi === lo) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+const fmtTick = (v: number) => {
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(1);
+  return String(Number(v.toPrecision(4)));
+};
+
+/**
+ * A line plot as a standalone SVG string (white background, axis ticks and
+ * labels, a legend): embedded inline in the HTML report and rendered to PNG.
+ */
+export function linePlot(spec: PlotSpec): string {
+  const W = spec.width ?? 560;
+  const H = spec.height ?? 340;
+  const m = { l: 64, r: 16, t: 34, b: 48 };
+  const pw = W - m.l - m.r;
+  const ph = H - m.t - m.b;
+  const ty = (y: number) => (spec.logY ? Math.log10(Math.max(y, 1e-12)) : y);
+  const pts = spec.series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!spec.logY || y > 0)));
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" data-plot="${esc(spec.id)}">`,
+    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold" fill="#222">${esc(spec.title)}</text>`,
+  ];
+  if (pts.length === 0) {
+    parts.push(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle" font-size="13" fill="#888">no data</text></svg>`);
+    return parts.join('');
+  }
+  let [x0, x1] = [Math.min(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[0]))];
+  let [y0, y1] = [Math.min(...pts.map((p) => ty(p[1]))), Math.max(...pts.map((p) => ty(p[1])))];
+  if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];
+  if (y1 === y0) [y0, y1] = [y0 - Math.abs(y0 || 1) * 0.1, y1 + Math.abs(y1 || 1) * 0.1];
+  const pad = (y1 - y0) * 0.05;
+  [y0, y1] = [y0 - pad, y1 + pad];
+  const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * pw;
+  const sy = (y: number) => m.t + ph - ((ty(y) - y0) / (y1 - y0)) * ph;
+  // Grid and ticks.
+  parts.push(`<g font-size="11" fill="#555">`);
+  for (const t of niceTicks(x0, x1)) {
+    const x = sx(t).toFixed(1);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t}" y2="${m.t + ph}" stroke="#eee"/>`);
+    parts.push(`<text x="${x}" y="${m.t + ph + 16}" text-anchor="middle">${fmtTick(t)}</text>`);
+  }
+  const yTicks = spec.logY ? niceTicks(Math.floor(y0), Math.ceil(y1), 4).filter((v) => Number.isInteger(v) && v >= y0 && v <= y1) : niceTicks(y0, y1);
+  for (const t of yTicks) {
+    const yv = spec.logY ? 10 ** t : t;
+    const y = sy(yv).toFixed(1);
+    parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    parts.push(`<text x="${m.l - 6}" y="${Number(y) + 4}" text-anchor="end">${fmtTick(yv)}</text>`);
+  }
+  parts.push(`</g>`);
+  parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
+  parts.push(`<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle" font-size="12" fill="#333">${esc(spec.xLabel)}</text>`);
+  parts.push(
+    `<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#333">${esc(spec.yLabel)}${spec.logY ? ' (log)' : ''}</text>`,
+  );
+  // Lines.
+  for (const s of spec.series) {
+    const ok = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!spec.logY || y > 0));
+    if (ok.length === 0) continue;
+    const d = ok.map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`).join('');
+    const g = esc(s.group ?? s.name);
+    if (ok.length === 1) {
+      parts.push(`<circle class="series" data-group="${g}" cx="${sx(ok[0]![0]).toFixed(1)}" cy="${sy(ok[0]![1]).toFixed(1)}" r="3" fill="${s.color}"/>`);
+    } else {
+      parts.push(
+        `<path class="series" data-group="${g}" d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 1.6}"${s.dashed ? ' stroke-dasharray="5 3"' : ''} stroke-linejoin="round"><title>${esc(s.name)}</title></path>`,
+      );
+    }
+  }
+  // Legend: one entry per group.
+  const groups = [...new Map(spec.series.map((s) => [s.group ?? s.name, s.color])).entries()];
+  const shown = groups.slice(0, 10);
+  shown.forEach(([name, color], i) => {
+    const y = m.t + 10 + i * 15;
+    const label = name.length > 34 ? `${name.slice(0, 33)}…` : name;
+    parts.push(
+      `<g class="legend" data-group="${esc(name)}"><rect x="${m.l + pw - 8 - 7 * Math.min(34, label.length) - 22}" y="${y - 9}" width="${7 * Math.min(34, label.length) + 28}" height="14" fill="#ffffff" fill-opacity="0.8"/>` +
+        `<line x1="${m.l + pw - 8 - 7 * Math.min(34, label.length) - 18}" x2="${m.l + pw - 8 - 7 * Math.min(34, label.length) - 4}" y1="${y - 2}" y2="${y - 2}" stroke="${color}" stroke-width="3"/>` +
+        `<text x="${m.l + pw - 6}" y="${y + 2}" text-anchor="end" font-size="11" fill="#222">${esc(label)}</text></g>`,
+    );
+  });
+  if (groups.length > shown.length) parts.push(`<text x="${m.l + pw - 6}" y="${m.t + 12 + shown.length * 15}" text-anchor="end" font-size="11" fill="#666">+${groups.length - shown.length} more</text>`);
+  parts.push('</svg>');
+  return parts.join('');
+}
