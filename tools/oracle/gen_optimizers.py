@@ -93,6 +93,26 @@ def torch_cases():
     ]
     for i, (n, p, kw) in enumerate(adamw):
         cases.append(case(n, "adamw", p, lambda ps, _d, kw=kw: O.AdamW(ps, **kw), 300 + i))
+    more = [
+        ("adamax-default", "adamax", {}, lambda ps, _d: O.Adamax(ps)),
+        ("adamax-wd", "adamax", {"learningRate": 0.01, "beta1": 0.8, "beta2": 0.9, "weightDecay": 0.1, "epsilon": 1e-4}, lambda ps, _d: O.Adamax(ps, lr=0.01, betas=(0.8, 0.9), weight_decay=0.1, eps=1e-4)),
+        ("nadam-default", "nadam", {}, lambda ps, _d: O.NAdam(ps)),
+        ("nadam-wd", "nadam", {"learningRate": 0.01, "beta2": 0.95, "momentumDecay": 0.05, "weightDecay": 0.1}, lambda ps, _d: O.NAdam(ps, lr=0.01, betas=(0.9, 0.95), momentum_decay=0.05, weight_decay=0.1)),
+        ("radam-default", "radam", {}, lambda ps, _d: O.RAdam(ps)),
+        ("radam-rectified", "radam", {"learningRate": 0.01, "beta2": 0.8, "weightDecay": 0.1}, lambda ps, _d: O.RAdam(ps, lr=0.01, betas=(0.9, 0.8), weight_decay=0.1)),
+        ("adagrad-default", "adagrad", {}, lambda ps, _d: O.Adagrad(ps)),
+        ("adagrad-decay", "adagrad", {"learningRate": 0.1, "lrDecay": 0.05, "weightDecay": 0.1, "initialAccumulatorValue": 0.5, "epsilon": 1e-6}, lambda ps, _d: O.Adagrad(ps, lr=0.1, lr_decay=0.05, weight_decay=0.1, initial_accumulator_value=0.5, eps=1e-6)),
+        ("adadelta-default", "adadelta", {}, lambda ps, _d: O.Adadelta(ps)),
+        ("adadelta-wd", "adadelta", {"learningRate": 0.5, "rho": 0.8, "epsilon": 1e-4, "weightDecay": 0.1}, lambda ps, _d: O.Adadelta(ps, lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1)),
+        ("rmsprop-default", "rmsprop", {}, lambda ps, _d: O.RMSprop(ps)),
+        ("rmsprop-centered-momentum", "rmsprop", {"learningRate": 0.005, "rho": 0.9, "momentum": 0.8, "centered": True, "weightDecay": 0.05, "epsilon": 1e-6}, lambda ps, _d: O.RMSprop(ps, lr=0.005, alpha=0.9, momentum=0.8, centered=True, weight_decay=0.05, eps=1e-6)),
+        ("rprop-default", "rprop", {}, lambda ps, _d: O.Rprop(ps)),
+        ("rprop-etas", "rprop", {"learningRate": 0.05, "etaMinus": 0.3, "etaPlus": 1.5, "stepSizeMin": 0.01, "stepSizeMax": 0.1}, lambda ps, _d: O.Rprop(ps, lr=0.05, etas=(0.3, 1.5), step_sizes=(0.01, 0.1))),
+        ("asgd-default", "asgd", {}, lambda ps, _d: O.ASGD(ps)),
+        ("asgd-averaging", "asgd", {"learningRate": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 3, "weightDecay": 0.1}, lambda ps, _d: O.ASGD(ps, lr=0.05, lambd=0.01, alpha=0.5, t0=3, weight_decay=0.1)),
+    ]
+    for i, (n, o, p, mk) in enumerate(more):
+        cases.append(case(n, o, p, mk, 400 + i))
     return cases
 
 

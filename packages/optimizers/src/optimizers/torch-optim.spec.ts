@@ -20,8 +20,8 @@ describe('convergence and state hygiene', () => {
   const names = [...new Set(cases.map((c) => c.optimizer))];
   for (const name of names) {
     it(`${name} converges on a quadratic and does not grow tensors`, async () => {
-      const lr = name === 'sgd' ? 0.1 : 0.1;
-      const { loss } = minimizeFrom(registry.create('optimizer', name, { learningRate: lr, ...(name === 'adamw' ? { weightDecay: 0 } : {}) }), quadratic, [0, 0, 0, 0], 300);
+      const lr = ({ adagrad: 1, adadelta: 30, rprop: 0.1, asgd: 0.1 } as Record<string, number>)[name] ?? 0.1;
+      const { loss } = minimizeFrom(registry.create('optimizer', name, { learningRate: lr, ...(name === 'adamw' ? { weightDecay: 0 } : {}) }), quadratic, [0, 0, 0, 0], 400);
       expect(loss).toBeLessThan(1e-3);
       const opt = registry.create('optimizer', name, { learningRate: 0.01 });
       const x = tf.variable(tf.tensor1d([0, 0, 0, 0]), true, `growth-${name}`);
