@@ -469,7 +469,73 @@ def crms_norm_cases():
     write_fixture(PKG, "crms-norm", cases)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases]
+# ---------------------------------------------------------------------------
+# masked-batch-norm: nn.BatchNorm1d semantics with statistics over the real tokens only
+
+class MaskedBNRef(torch.nn.Module):
+    def __init__(self, C, eps=1e-5, momentum=0.1):
+        super().__init__()
+        self.bn = torch.nn.BatchNorm1d(C, eps=eps, momentum=momentum).double()
+        self.weight, self.bias = self.bn.weight, self.bn.bias
+        self.state = self.bn._buffers
+        self.C = C
+
+    def forward(self, x, mask=None):
+        flat = x.reshape(-1, self.C)
+        if not self.training:
+            return self.bn(flat).reshape(x.shape)
+        valid = flat if mask is None else flat[mask.reshape(-1)]
+        self.bn(valid)  # updates running_mean / running_var (unbiased) exactly as nn.BatchNorm1d
+        mean = valid.mean(0)
+        var = valid.var(0, unbiased=False)
+        y = (flat - mean) / (var + self.bn.eps).sqrt() * self.weight + self.bias
+        return y.reshape(x.shape)
+
+
+def masked_batch_norm_cases():
+    cases = []
+    pad = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0]], dtype=torch.bool)
+    for i, (name, use_mask, momentum) in enumerate([("masked", True, 0.1), ("unmasked", False, 0.1), ("masked-momentum-0.5", True, 0.5)]):
+        m = MaskedBNRef(5, momentum=momentum)
+        init = init_affine(m.bn, gen(900 + i))
+        steps = ref_steps(m, (3, 4, 5), 3, 910 + i, 2, (lambda t: pad) if use_mask else None,
+                          state_names=[("running_mean", "running_mean"), ("running_var", "running_var")])
+        cases.append(dict(name=name, params=dict(momentum=momentum), init=init, steps=steps))
+    write_fixture(PKG, "masked-batch-norm", cases)
+
+
+# ---------------------------------------------------------------------------
+# ghost-batch-norm: torch.cat([bn(c) for c in x.chunk(ceil(B / B_g))]) (Composer's GhostBatchNorm)
+
+class GhostBNRef(torch.nn.Module):
+    def __init__(self, C, rank, size, momentum=0.1):
+        super().__init__()
+        self.bn = bn_module(C, rank, eps=1e-5, momentum=momentum)
+        self.size = size
+
+    def forward(self, x):
+        if not self.training:
+            return self.bn(x)
+        k = math.ceil(x.shape[0] / self.size)
+        return torch.cat([self.bn(c) for c in x.chunk(k)], dim=0)
+
+
+def ghost_batch_norm_cases():
+    cases = []
+    specs = [("b8-g3", (8, 4), 3), ("b6-g2-btc", (6, 3, 2), 2), ("b4-g8-plain", (4, 3), 8), ("b6-g4-bhwc", (6, 2, 2, 3), 4)]
+    for i, (name, shape, size) in enumerate(specs):
+        m = GhostBNRef(shape[-1], len(shape), size)
+        init = init_affine(m.bn, gen(950 + i))
+        steps = stateful_steps(m, shape, 3, 960 + i, lambda mod, x: to_cl(mod(to_cf(x))), {"bn.weight": "gamma", "bn.bias": "beta"}, eval_steps=2)
+        for st in steps:
+            for k in list(st):
+                if k.startswith("bn."):
+                    st[k[3:]] = st.pop(k)
+        cases.append(dict(name=name, params=dict(virtualBatchSize=size), init=init, steps=steps))
+    write_fixture(PKG, "ghost-batch-norm", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

@@ -27,3 +27,5 @@ export {
   foldNormAffine,
   dropLastCoordinate,
 } from './crms-norm.js';
+export { MaskedBatchNorm, maskedBatchNormPlugin, maskedBatchNormParams, type MaskedBatchNormParams } from './masked-batch-norm.js';
+export { ghostChunks, GhostBatchNorm, ghostBatchNormPlugin, ghostBatchNormParams, type GhostBatchNormParams } from './ghost-batch-norm.js';

@@ -7,6 +7,8 @@ import { instanceNormPlugin } from './instance-norm.js';
 import { powerNormPlugin } from './power-norm.js';
 import { unifiedNormPlugin } from './unified-norm.js';
 import { crmsNormPlugin } from './crms-norm.js';
+import { maskedBatchNormPlugin } from './masked-batch-norm.js';
+import { ghostBatchNormPlugin } from './ghost-batch-norm.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin];

@@ -130,3 +130,27 @@ export function replaySteps(
   });
   return stateChecks;
 }
+
+/** A fixture case of a stateful layer: hyperparameters, initial γ/β, and the recorded calls. */
+export interface StepCase {
+  name: string;
+  params: Record<string, unknown>;
+  init: Record<string, FixtureTensor>;
+  steps: StepRecord[];
+}
+
+/**
+ * Builds the layer from the case's hyperparameters (through the registry), sets its initial
+ * weights, replays the calls (passing a recorded `mask`), and returns the number of state
+ * comparisons made.
+ */
+export function replayCase(name: string, c: StepCase, opts: { build?: number[] } = {}): number {
+  const layer = registry.create('normalization', name, c.params);
+  tf.tidy(() => void layer.apply(opts.build ? tf.zeros(opts.build) : fixtureTensor(c.steps[0]!.x)));
+  for (const [w, v] of Object.entries(c.init)) setWeight(layer, w, fixtureTensor(v));
+  const checked = replaySteps(layer, c.steps, {
+    kwargs: (step) => (step.mask ? { mask: fixtureTensor(step.mask as FixtureTensor) } : {}),
+  });
+  layer.dispose();
+  return checked;
+}
