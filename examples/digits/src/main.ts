@@ -2,10 +2,11 @@
  * Digits: trains an MLP on the 8×8 hand-written digits with a loss, an
  * optimizer and a schedule chosen by name from the Tessera registry.
  *
- *   pnpm --filter @tessera/example-digits start [-- --epochs 30 --resume]
+ *   pnpm --filter @tessera/example-digits start [--epochs 30] [--optimizer sgd] [--resume]
  *
  * Ctrl-C writes a checkpoint and exits; `--resume` continues from it.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createContainer, TrainerToken, useBackend } from '@tessera/core';
 import losses from '@tessera/losses/module';
@@ -22,6 +23,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '0' },
     checkpoints: { type: 'string', default: 'runs/digits' },
     resume: { type: 'boolean', default: false },
+    'checkpoint-every': { type: 'string', default: '50' },
+    'result-file': { type: 'string' },
     'target-accuracy': { type: 'string', default: '0.95' },
   },
 });
@@ -50,16 +53,20 @@ const result = await trainer.fit({
   epochs,
   batchSize,
   seed: Number(args.seed),
-  checkpoint: { dir: args.checkpoints!, everySteps: 50, resume: args.resume },
+  checkpoint: { dir: args.checkpoints!, everySteps: Number(args['checkpoint-every']), resume: args.resume },
   signal: interrupt.signal,
 });
 
 const accuracy = result.final['val_accuracy'] ?? 0;
+const evaluated = result.final['val_loss'] !== undefined;
 console.log(
   `digits: ${result.stopReason} after ${result.steps} steps on ${backend.name}; ` +
-    `test loss ${result.final['val_loss']?.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}%` +
+    (evaluated ? `test loss ${result.final['val_loss']!.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}%` : 'not evaluated yet') +
     (result.lastCheckpoint ? `; checkpoint ${result.lastCheckpoint}` : ''),
 );
+if (args['result-file']) {
+  fs.writeFileSync(args['result-file'], JSON.stringify({ ...result, history: result.history.map((h) => h.loss) }));
+}
 if (result.stopReason === 'completed' && accuracy < Number(args['target-accuracy'])) {
   console.error(`digits: accuracy ${accuracy} is below the target ${args['target-accuracy']}`);
   process.exitCode = 1;

@@ -221,6 +221,8 @@ export class Trainer {
           reporter.update(loop.step, { loss: outcome.loss, ...(logs['val_loss'] !== undefined ? { val_loss: logs['val_loss'] } : {}) });
           if (opts.evaluateEvery && loop.step % opts.evaluateEvery === 0) await evaluate();
           if (opts.checkpoint?.everySteps && loop.step % opts.checkpoint.everySteps === 0) await saveCheckpoint();
+          // Let signal handlers and timers run: tfjs' data() can resolve without leaving the microtask queue.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           if (opts.signal?.aborted) stopReason = 'interrupted';
           if (stopReason) break outer;
         }
