@@ -2,7 +2,6 @@
  * The `tessera` binary: `list`, `describe`, `train`, `sweep`, `report`.
  */
 import 'reflect-metadata';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { buildProgram } from './program.js';
 
 const code = await buildProgram().run(process.argv.slice(2));

@@ -25,7 +25,7 @@ export type TrainSection = z.output<typeof trainSectionSchema>;
 
 /** The structure of a run config, before the plugin names and hyperparameters are checked against the manifests. */
 export const runConfigSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').optional().describe('Run name (the output folder).'),
+  name: z.string().regex(/^[A-Za-z0-9._=+-]+$/, 'letters, digits, ".", "_", "=", "+" and "-" only').optional().describe('Run name (the output folder).'),
   description: z.string().optional(),
   seed: z.int().min(0).default(0).describe('Seeds data order and initialisation.'),
   out: z.string().optional().describe('Output folder (default runs/<name>).'),

@@ -106,19 +106,26 @@ export function linePlot(spec: PlotSpec): string {
       );
     }
   }
-  // Legend: one entry per group.
-  const groups = [...new Map(spec.series.map((s) => [s.group ?? s.name, s.color])).entries()];
-  const shown = groups.slice(0, 10);
-  shown.forEach(([name, color], i) => {
-    const y = m.t + 10 + i * 15;
-    const label = name.length > 34 ? `${name.slice(0, 33)}…` : name;
+  // Legend below the plot: one entry per group, laid out in rows.
+  const groups = [...new Map(spec.series.map((s) => [s.group ?? s.name, s.color])).entries()].slice(0, 12);
+  let lx = m.l;
+  let ly = H + 4;
+  for (const [name, color] of groups) {
+    const label = name.length > 40 ? `${name.slice(0, 39)}…` : name;
+    const w = 26 + 6.6 * label.length + 14;
+    if (lx + w > W - m.r && lx > m.l) {
+      lx = m.l;
+      ly += 16;
+    }
     parts.push(
-      `<g class="legend" data-group="${esc(name)}"><rect x="${m.l + pw - 8 - 7 * Math.min(34, label.length) - 22}" y="${y - 9}" width="${7 * Math.min(34, label.length) + 28}" height="14" fill="#ffffff" fill-opacity="0.8"/>` +
-        `<line x1="${m.l + pw - 8 - 7 * Math.min(34, label.length) - 18}" x2="${m.l + pw - 8 - 7 * Math.min(34, label.length) - 4}" y1="${y - 2}" y2="${y - 2}" stroke="${color}" stroke-width="3"/>` +
-        `<text x="${m.l + pw - 6}" y="${y + 2}" text-anchor="end" font-size="11" fill="#222">${esc(label)}</text></g>`,
+      `<g class="legend" data-group="${esc(name)}"><line x1="${lx}" x2="${lx + 18}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"/>` +
+        `<text x="${lx + 24}" y="${ly + 4}" font-size="11" fill="#222">${esc(label)}</text></g>`,
     );
-  });
-  if (groups.length > shown.length) parts.push(`<text x="${m.l + pw - 6}" y="${m.t + 12 + shown.length * 15}" text-anchor="end" font-size="11" fill="#666">+${groups.length - shown.length} more</text>`);
+    lx += w;
+  }
+  const total = groups.length ? ly + 12 : H;
+  parts[0] = parts[0]!.replace(`height="${H}" viewBox="0 0 ${W} ${H}"`, `height="${total}" viewBox="0 0 ${W} ${total}"`);
+  parts[1] = `<rect width="${W}" height="${total}" fill="#ffffff"/>`;
   parts.push('</svg>');
   return parts.join('');
 }

@@ -150,7 +150,7 @@ export async function runTraining(config: RunConfig, opts: RunOptions): Promise<
   fs.writeFileSync(files.config, `${JSON.stringify(record, null, 2)}\n`);
 
   container.rebind(MetricSinkToken).toConstantValue(new JsonlMetricSink(files.metrics));
-  container.rebind(ProgressReporterToken).toConstantValue(opts.reporter ?? container.get(ProgressReporterToken));
+  if (opts.reporter) container.rebind(ProgressReporterToken).toConstantValue(opts.reporter);
   const trainer = container.get(TrainerToken);
 
   const source = registry.create('dataset', config.data.name, config.data.params) as DatasetSource;

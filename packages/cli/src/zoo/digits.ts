@@ -55,7 +55,9 @@ export const digitsDataset = definePlugin({
   create: (p): DatasetSource => ({
     load(): LoadedData {
       const { train, test } = splitByClass(readDigitRows(), p.testFraction, p.splitSeed);
-      const used = p.limit ? train.slice(0, p.limit) : train;
+      // The split lists the classes in order: shuffle so that a `limit` keeps every class.
+      const shuffled = new Sfc32Rng(p.splitSeed + 1).shuffle(train.slice());
+      const used = p.limit ? shuffled.slice(0, p.limit) : shuffled;
       const toData = (rs: number[][]) => ({
         x: tf.tensor2d(rs.map((r) => r.slice(0, 64).map((v) => v / 16))),
         y: tf.tensor1d(rs.map((r) => r[64]!), 'int32'),
