@@ -377,6 +377,152 @@ def _z_loss():
     write_fixture(PKG, "z-loss", cases)
 
 
+
+# --------------------------------------------------------------------------- noisy-label family (official code re-implemented)
+def apl_nce(z, y1h):
+    lp = F.log_softmax(z, 1)
+    return -(y1h * lp).sum(1) / (-lp.sum(1))
+
+
+def apl_rce(z, y1h):
+    p = torch.clamp(F.softmax(z, 1), min=1e-7, max=1.0)
+    q = torch.clamp(y1h, min=1e-4, max=1.0)
+    return -(p * torch.log(q)).sum(1)
+
+
+def apl_mae(z, y1h):
+    return 1.0 - (y1h * F.softmax(z, 1)).sum(1)
+
+
+def apl_nfl(z, y1h, gamma):
+    logpt = F.log_softmax(z, 1)
+    normalizor = torch.sum(-1 * (1 - logpt.data.exp()) ** gamma * logpt, dim=1)
+    lpy = (y1h * logpt).sum(1)
+    pt = lpy.data.exp()
+    return -1 * (1 - pt) ** gamma * lpy / normalizor
+
+
+def apl_gce(z, y1h, q):
+    p = torch.clamp(F.softmax(z, 1), min=1e-7, max=1.0)
+    return (1.0 - torch.pow((y1h * p).sum(1), q)) / q
+
+
+def cls_family(name, cases_spec, seed):
+    """cases_spec: list of (label, params, per_fn(z, y1h) -> [N])."""
+    cases = []
+    z, y, _ = cls_inputs(seed)
+    c = z.shape[1]
+    y_ign = y.clone(); y_ign[1] = -100
+    for label, params, fn in cases_spec:
+        for lab_name, lab in (("", y), (" + ignored", y_ign)):
+            def f(i, red, fn=fn):
+                t, valid = onehot_valid(i["labels"], c)
+                # ignored rows: evaluate on class 0 (any finite value), then mask, so their gradient is exactly 0
+                safe_t = torch.where(valid[:, None] > 0, t, F.one_hot(torch.zeros_like(i["labels"]), c).double())
+                per = fn(i["logits"], safe_t)
+                return reduce(torch.where(valid > 0, per, torch.zeros_like(per)), red, valid)
+            run_case(cases, label + lab_name, params, {"logits": z, "labels": lab}, f, ["logits"])
+    write_fixture(PKG, name, cases)
+
+
+@fixture("generalized-cross-entropy")
+def _gce():
+    cls_family("generalized-cross-entropy", [("q 0.7", {}, lambda z, t: apl_gce(z, t, 0.7)), ("q 0.3", {"q": 0.3}, lambda z, t: apl_gce(z, t, 0.3))], 31)
+
+
+@fixture("mae-noisy")
+def _mae():
+    cls_family("mae-noisy", [("scale 1", {}, apl_mae), ("scale 2", {"scale": 2.0}, lambda z, t: 2.0 * apl_mae(z, t))], 32)
+
+
+@fixture("normalized-cross-entropy")
+def _nce():
+    cls_family("normalized-cross-entropy", [("scale 1", {}, apl_nce), ("scale 10", {"scale": 10.0}, lambda z, t: 10.0 * apl_nce(z, t))], 33)
+
+
+@fixture("reverse-cross-entropy")
+def _rce():
+    cls_family("reverse-cross-entropy", [("scale 1", {}, apl_rce), ("scale 0.1", {"scale": 0.1}, lambda z, t: 0.1 * apl_rce(z, t))], 34)
+
+
+@fixture("normalized-focal")
+def _nfl():
+    cls_family("normalized-focal", [("gamma 0.5", {}, lambda z, t: apl_nfl(z, t, 0.5)), ("gamma 2 scale 3", {"gamma": 2.0, "scale": 3.0}, lambda z, t: 3.0 * apl_nfl(z, t, 2.0))], 35)
+
+
+@fixture("active-passive")
+def _apl():
+    cls_family("active-passive", [
+        ("NCE+RCE", {}, lambda z, t: apl_nce(z, t) + apl_rce(z, t)),
+        ("NCE+RCE alpha 10 beta 0.1", {"alpha": 10.0, "beta": 0.1}, lambda z, t: 10 * apl_nce(z, t) + 0.1 * apl_rce(z, t)),
+        ("NFL+RCE", {"active": "nfl"}, lambda z, t: apl_nfl(z, t, 0.5) + apl_rce(z, t)),
+        ("NCE+MAE", {"passive": "mae"}, lambda z, t: apl_nce(z, t) + apl_mae(z, t)),
+    ], 36)
+
+
+@fixture("symmetric-cross-entropy")
+def _sce():
+    def sce(a, b):
+        return lambda z, t: a * (-(t * F.log_softmax(z, 1)).sum(1)) + b * apl_rce(z, t)
+    cls_family("symmetric-cross-entropy", [("alpha 0.1 beta 1", {}, sce(0.1, 1.0)), ("alpha 1 beta 0.5", {"alpha": 1.0, "beta": 0.5}, sce(1.0, 0.5))], 37)
+
+
+@fixture("comp-sum")
+def _comp_sum():
+    def cs(tau):
+        def fn(z, t):
+            lp = (t * F.log_softmax(z, 1)).sum(1)
+            if tau == 1.0:
+                return -lp
+            return (torch.exp((tau - 1) * lp) - 1) / (1 - tau)
+        return fn
+    cls_family("comp-sum", [(f"tau {tau}", {"tau": tau}, cs(tau)) for tau in (0.0, 0.5, 1.0, 1.7, 2.0)], 38)
+
+
+@fixture("multi-margin")
+def _multi_margin():
+    cases = []
+    z, y, _ = cls_inputs(39)
+    w = [0.5, 1.0, 2.0, 1.5, 0.25]
+    for params, kw in (({}, {}), ({"p": 2}, {"p": 2}), ({"margin": 0.5, "classWeights": w}, {"margin": 0.5, "weight": torch.tensor(w, dtype=torch.float64)})):
+        label = ", ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+        run_case(cases, label, params, {"logits": z, "labels": y},
+                 lambda i, red, kw=kw: F.multi_margin_loss(i["logits"], i["labels"], reduction=red, **kw), ["logits"])
+    write_fixture(PKG, "multi-margin", cases)
+
+
+@fixture("squared-hinge")
+def _squared_hinge():
+    def sh(m):
+        return lambda z, t: torch.clamp(m - (2 * t - 1) * z, min=0).pow(2).mean(1)
+    cls_family("squared-hinge", [("margin 1", {}, sh(1.0)), ("margin 0.5", {"margin": 0.5}, sh(0.5))], 40)
+
+
+@fixture("stablemax-cross-entropy")
+def _stablemax():
+    def sm(z, t):
+        s = torch.where(z >= 0, z + 1, 1 / (1 - z + 1e-30))
+        lp = torch.log(s / s.sum(1, keepdim=True))
+        return -(t * lp).sum(1)
+    cls_family("stablemax-cross-entropy", [("defaults", {}, sm)], 41)
+
+
+def ldr_v1(z, y1h, threshold, lam):
+    # LDRLoss_V1 (Optimization-AI ICML2023_LDR), per sample
+    f = F.softplus(z)
+    f = f / f.mean(1, keepdim=True)
+    d = threshold * (1 - y1h) + (f - (f * y1h).sum(1, keepdim=True))
+    d = d / lam
+    mx = d.max(1, keepdim=True).values.detach()
+    return (lam * (torch.log(torch.exp(d - mx).mean(1, keepdim=True)) + mx)).squeeze(1)
+
+
+@fixture("ldr-kl")
+def _ldr():
+    cls_family("ldr-kl", [("threshold 2 lambda 1", {}, lambda z, t: ldr_v1(z, t, 2.0, 1.0)),
+                          ("threshold 1 lambda 0.2", {"threshold": 1.0, "lambda": 0.2}, lambda z, t: ldr_v1(z, t, 1.0, 0.2))], 42)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, checkDim, checkSameShape, optionalInput, requireInput, type LossInputs } from '@tessera/core';
+import { ShapeError, checkDim, checkSameShape, optionalInput, requireInput, z, type LossInputs } from '@tessera/core';
 
 /** Logits `[N, C]` float32. */
 export function logitsInput(inputs: LossInputs, label: string, field = 'logits'): tf.Tensor2D {
@@ -90,3 +90,18 @@ export function classTargets(
   const target = tf.mul(oneHotF(y.labels, c), tf.expandDims(valid, 1)) as tf.Tensor2D;
   return { target, valid, kind: 'ids', ids: y.labels };
 }
+
+/** Logits, class-id labels (with `ignoreIndex`), their one-hot rows, the kept mask and sample weights. */
+export function classIdInputs(inputs: LossInputs, label: string, ignoreIndex: number) {
+  const logits = logitsInput(inputs, label);
+  const [n, c] = logits.shape;
+  const labels = classLabels(inputs, label, n);
+  const valid = tf.cast(tf.notEqual(labels, ignoreIndex), 'float32') as tf.Tensor1D;
+  const onehot = tf.mul(oneHotF(labels, c), tf.expandDims(valid, 1)) as tf.Tensor2D;
+  const weights = sampleWeights(inputs, label, n);
+  return { logits, labels, valid, onehot, weights, n, c };
+}
+
+/** Shared zod field: the ignore index of class-id labels. */
+export const zIgnoreIndex = () =>
+  z.number().int().default(-100).describe('Samples whose class id equals this are ignored (zero loss, not counted in the mean).');

@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expectTensorsClose } from '@tessera/testing';
+import { describe, it } from 'vitest';
+import { symmetricCrossEntropy } from './symmetric-cross-entropy.js';
+import { crossEntropy } from './cross-entropy.js';
+import { fixtureSuite, randInt, randn, standardChecks } from './spec-harness.js';
+
+describe('symmetric-cross-entropy', () => {
+  fixtureSuite(symmetricCrossEntropy, 'symmetric-cross-entropy');
+  standardChecks(symmetricCrossEntropy, {
+    output: 'logits',
+    make: (n) => ({ logits: randn([n, 5], n + 1, 3), labels: randInt(n, 5, n + 7) }),
+    empty: 'zero',
+    allIgnored: () => ({ logits: randn([3, 5], 3), labels: tf.tensor1d([-100, -100, -100], 'int32') }),
+    params: {},
+  });
+  it('alpha 1, beta 0 equals cross-entropy', () => {
+    const logits = randn([6, 5], 11, 2);
+    const labels = randInt(6, 5, 2);
+    const zero = tf.zeros([2, 5]);
+    const y2 = tf.tensor1d([0, 3], 'int32');
+    expectTensorsClose(symmetricCrossEntropy.create({ alpha: 1, beta: 0 }).compute({ logits, labels }), crossEntropy.create().compute({ logits, labels }));
+    void zero; void y2;
+  });
+});
