@@ -535,7 +535,81 @@ def ghost_batch_norm_cases():
     write_fixture(PKG, "ghost-batch-norm", cases)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases]
+# ---------------------------------------------------------------------------
+# evonorm-b0 / evonorm-s0: timm's EvoNorm2dB0 / EvoNorm2dS0 (timm/layers/evo_norm.py), restated.
+# Inputs channels-first [B, C, H, W]; a sequence [B, T, C] runs as [B, C, T, 1].
+
+class EvoB0Ref(torch.nn.Module):
+    def __init__(self, C, eps=1e-3, momentum=0.1):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(C))
+        self.bias = torch.nn.Parameter(torch.zeros(C))
+        self.v = torch.nn.Parameter(torch.ones(C))
+        self.register_buffer("running_var", torch.ones(C))
+        self.eps, self.momentum = eps, momentum
+
+    def forward(self, x):
+        vs = (1, -1, 1, 1)
+        if self.training:
+            var = x.var(dim=(0, 2, 3), unbiased=False)
+            n = x.numel() / x.shape[1]
+            self.running_var.copy_(self.running_var * (1 - self.momentum) + var.detach() * self.momentum * (n / (n - 1)))
+        else:
+            var = self.running_var
+        left = (var + self.eps).sqrt().view(vs).expand_as(x)
+        inst = (x.var(dim=(2, 3), unbiased=False, keepdim=True) + self.eps).sqrt().expand(x.shape)
+        right = x * self.v.view(vs) + inst
+        return x / left.max(right) * self.weight.view(vs) + self.bias.view(vs)
+
+
+class EvoS0Ref(torch.nn.Module):
+    def __init__(self, C, groups, eps=1e-5):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(C))
+        self.bias = torch.nn.Parameter(torch.zeros(C))
+        self.v = torch.nn.Parameter(torch.ones(C))
+        self.groups, self.eps = groups, eps
+
+    def forward(self, x):
+        vs = (1, -1, 1, 1)
+        B, C, H, W = x.shape
+        g = x.reshape(B, self.groups, C // self.groups, H, W)
+        std = (g.var(dim=(2, 3, 4), unbiased=False, keepdim=True) + self.eps).sqrt().expand(g.shape).reshape(B, C, H, W)
+        return x * (x * self.v.view(vs)).sigmoid() / std * self.weight.view(vs) + self.bias.view(vs)
+
+
+def _evo_fwd(mod, x):
+    if x.dim() == 3:  # [B, T, C] -> [B, C, T, 1]
+        return mod(x.permute(0, 2, 1).unsqueeze(-1)).squeeze(-1).permute(0, 2, 1)
+    return to_cl(mod(to_cf(x)))
+
+
+def _init_evo(m, g):
+    init = init_affine(m, g)
+    with torch.no_grad():
+        m.v.copy_((1 + 0.3 * f32(tuple(m.v.shape), g)).float().double())
+    init["v"] = tensor_json(m.v.detach())
+    return init
+
+
+def evonorm_cases():
+    b0 = []
+    for i, (name, shape, eps) in enumerate([("bhwc", (3, 3, 2, 4), 1e-3), ("btc-eps-1e-5", (2, 5, 3), 1e-5)]):
+        m = EvoB0Ref(shape[-1], eps=eps)
+        init = _init_evo(m, gen(1000 + i))
+        steps = stateful_steps(m, shape, 3, 1010 + i, _evo_fwd, {"weight": "gamma", "bias": "beta", "v": "v"}, eval_steps=2)
+        b0.append(dict(name=name, params=dict(epsilon=eps), init=init, steps=steps))
+    write_fixture(PKG, "evonorm-b0", b0)
+    s0 = []
+    for i, (name, shape, groups) in enumerate([("bhwc-g2", (2, 3, 2, 4), 2), ("btc-g3", (2, 5, 6), 3), ("bhwc-g1", (2, 2, 2, 3), 1)]):
+        m = EvoS0Ref(shape[-1], groups)
+        init = _init_evo(m, gen(1100 + i))
+        steps = stateful_steps(m, shape, 2, 1110 + i, _evo_fwd, {"weight": "gamma", "bias": "beta", "v": "v"}, eval_steps=1)
+        s0.append(dict(name=name, params=dict(numGroups=groups), init=init, steps=steps))
+    write_fixture(PKG, "evonorm-s0", s0)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

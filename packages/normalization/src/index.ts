@@ -29,3 +29,5 @@ export {
 } from './crms-norm.js';
 export { MaskedBatchNorm, maskedBatchNormPlugin, maskedBatchNormParams, type MaskedBatchNormParams } from './masked-batch-norm.js';
 export { ghostChunks, GhostBatchNorm, ghostBatchNormPlugin, ghostBatchNormParams, type GhostBatchNormParams } from './ghost-batch-norm.js';
+export { evoNormB0, EvoNormB0, evoNormB0Plugin, evoNormB0Params, type EvoNormB0Params } from './evonorm-b0.js';
+export { evoNormS0, groupStd, EvoNormS0, evoNormS0Plugin, evoNormS0Params, type EvoNormS0Params } from './evonorm-s0.js';

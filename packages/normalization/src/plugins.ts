@@ -9,6 +9,8 @@ import { unifiedNormPlugin } from './unified-norm.js';
 import { crmsNormPlugin } from './crms-norm.js';
 import { maskedBatchNormPlugin } from './masked-batch-norm.js';
 import { ghostBatchNormPlugin } from './ghost-batch-norm.js';
+import { evoNormB0Plugin } from './evonorm-b0.js';
+import { evoNormS0Plugin } from './evonorm-s0.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin];
