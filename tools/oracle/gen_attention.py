@@ -145,7 +145,68 @@ def mala_linear_noncausal(q, k, v, p):
     return (pq @ kv) * (1 + 1 / (z + eps)) - z * v.mean(-2, keepdim=True)
 
 
+def entmax15_rows(x):
+    """1.5-entmax over the last axis, exact sort-based threshold (Peters et al. 2019; entmax package), autograd through it."""
+    x = (x - x.max(-1, keepdim=True).values) / 2
+    xs, _ = torch.sort(x, descending=True, dim=-1)
+    d = x.shape[-1]
+    rho = torch.arange(1, d + 1, dtype=x.dtype)
+    mean = xs.cumsum(-1) / rho
+    mean_sq = (xs ** 2).cumsum(-1) / rho
+    ss = rho * (mean_sq - mean ** 2)
+    delta = (1 - ss) / rho
+    tau = mean - torch.sqrt(torch.clamp(delta, min=0))
+    support = (tau <= xs).sum(-1, keepdim=True)
+    tau_star = tau.gather(-1, support - 1)
+    return torch.clamp(x - tau_star, min=0) ** 2
+
+
+def entmax15_attention(q, k, v, allowed, p):
+    scale = p.get("scale") or 1 / math.sqrt(q.shape[-1])
+    s = scores(q, k, scale, p.get("softCap", 0.0))
+    if allowed is None:
+        return entmax15_rows(s) @ v
+    out_rows = torch.zeros(*s.shape[:-1], v.shape[-1], dtype=s.dtype)
+    # row by row over the allowed keys only (masked keys simply do not take part)
+    b_, h_, tq, tk = s.shape
+    rows = []
+    for b in range(b_):
+        for h in range(h_):
+            for i in range(tq):
+                keep = allowed[b, h, i]
+                if keep.any():
+                    a = entmax15_rows(s[b, h, i][keep].unsqueeze(0))[0]
+                    rows.append(a @ v[b, h][keep])
+                else:
+                    rows.append(torch.zeros(v.shape[-1], dtype=s.dtype) * s[b, h, i].sum())
+    return torch.stack(rows).view(b_, h_, tq, v.shape[-1])
+
+
+def urpe_attention(q, k, v, allowed, p, weights=None):
+    """(softmax(s) * C) v with C_ij = c_{h, p_i - j}, p_i = i + tk - tq (Luo et al. 2022)."""
+    L = p.get("maxLength", 512)
+    tq, tk = q.shape[-2], k.shape[-2]
+    scale = p.get("scale") or 1 / math.sqrt(q.shape[-1])
+    s = scores(q, k, scale, p.get("softCap", 0.0))
+    if allowed is None:
+        a = torch.softmax(s, -1)
+        keep = torch.ones_like(s, dtype=torch.bool)
+    else:
+        row_any = allowed.any(-1, keepdim=True)
+        s2 = torch.where(row_any, s.masked_fill(~allowed, float("-inf")), torch.zeros_like(s))
+        a = torch.softmax(s2, -1).masked_fill(~allowed, 0.0)
+    if weights:
+        c = weights["coefficients"]  # [H, 2L-1]
+        pos = torch.arange(tq).view(-1, 1) + (tk - tq)
+        idx = pos - torch.arange(tk).view(1, -1) + L - 1
+        a = a * c[:, idx].unsqueeze(0)
+    return a @ v
+
+
 VARIANTS = {
+    "entmax15": entmax15_attention,
+    "two-pass": softmax_attention,
+    "urpe": urpe_attention,
     "softmax": softmax_attention,
     "sigmoid": sigmoid_attention,
     "relu": relu_attention,
@@ -319,7 +380,34 @@ def gen_multi_head_attention():
     write_fixture("attention", "multi-head-attention", cases)
 
 
+def gen_entmax15():
+    cases = standard_cases("entmax15", 7, scale_in=1.5)
+    gen = torch.Generator().manual_seed(17)
+    cases["softCapLarge"] = make_case("entmax15", gen, (2, 2, 5, 4), 5, causal=True, params={"softCap": 3.0, "scale": 1.0}, scale_in=2.0)
+    write_fixture("attention", "entmax15", cases)
+
+
+def gen_two_pass():
+    cases = standard_cases("two-pass", 8)
+    gen = torch.Generator().manual_seed(18)
+    cases["largeLogits"] = make_case("two-pass", gen, (1, 2, 4, 4), 4, params={"scale": 1.0}, scale_in=4.0)
+    write_fixture("attention", "two-pass", cases)
+
+
+def gen_urpe():
+    L = 8
+
+    def w(h, tq, tk, gen):
+        return {"coefficients": (torch.rand(h, 2 * L - 1, generator=gen) * 1.5 + 0.25).float().double()}
+
+    cases = standard_cases("urpe", 9, params={"maxLength": L}, weights_fn=w)
+    write_fixture("attention", "urpe", cases)
+
+
 if __name__ == "__main__":
+    gen_entmax15()
+    gen_two_pass()
+    gen_urpe()
     gen_multi_head_attention()
     gen_softmax()
     gen_sigmoid()

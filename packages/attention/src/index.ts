@@ -16,6 +16,9 @@ export { reluAttention, type ReluAttentionParams } from './relu.js';
 export { cosineAttention, type CosineAttentionParams } from './cosine.js';
 export { linearAttention, type LinearAttentionParams } from './linear.js';
 export { malaAttention, type MalaAttentionParams } from './mala.js';
+export { entmax15Attention, type Entmax15AttentionParams } from './entmax15.js';
+export { twoPassAttention, type TwoPassAttentionParams } from './two-pass.js';
+export { urpeAttention, type UrpeAttentionParams } from './urpe.js';
 export { AttentionRegularizerHook, attentionEntropy, type AttentionRegularizer } from './attention-regularizer-hook.js';
 export {
   MultiHeadAttention,

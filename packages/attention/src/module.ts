@@ -1,14 +1,17 @@
 // Gradients of tfjs-core ops are registered by this side-effect import (tfjs-core alone registers none).
 import { pluginModule } from '@tessera/core';
 import { cosineAttention } from './cosine.js';
+import { entmax15Attention } from './entmax15.js';
 import { linearAttention } from './linear.js';
 import { malaAttention } from './mala.js';
 import { reluAttention } from './relu.js';
 import { sigmoidAttention } from './sigmoid.js';
 import { softmaxAttention } from './softmax.js';
+import { twoPassAttention } from './two-pass.js';
+import { urpeAttention } from './urpe.js';
 
 /** Every attention variant of @tessera/attention. */
-export const attentionPlugins = [softmaxAttention, sigmoidAttention, linearAttention, malaAttention, cosineAttention, reluAttention] as const;
+export const attentionPlugins = [softmaxAttention, sigmoidAttention, linearAttention, malaAttention, cosineAttention, reluAttention, entmax15Attention, twoPassAttention, urpeAttention] as const;
 
 /** The package's inversify `ContainerModule`: `createRegistry(attentionModule)`. */
 export default pluginModule(...attentionPlugins);
