@@ -34,6 +34,7 @@ export type { Attention, AttentionInputs } from './contracts/attention.js';
 export { hasTrainEval, type TrainableOptimizer } from './contracts/optimizer.js';
 export type { Callback, TrainerContext, ForwardResult } from './contracts/callback.js';
 export type { Miner } from './contracts/miner.js';
+export { FrozenModelToken, type FrozenModel } from './contracts/frozen-model.js';
 export { isStateful, type Stateful } from './contracts/stateful.js';
 export {
   asTrainableModel,

@@ -35,8 +35,8 @@ export interface Batch {
 
 /** Minimal duck type of a `tf.LayersModel` (tfjs-layers stays an optional peer of core). */
 export interface LayersModelLike {
-  readonly trainableWeights: ReadonlyArray<{ read(): Variable; name: string }>;
-  readonly nonTrainableWeights: ReadonlyArray<{ read(): Variable; name: string }>;
+  readonly trainableWeights: ReadonlyArray<{ read(): Tensor; name: string }>;
+  readonly nonTrainableWeights: ReadonlyArray<{ read(): Tensor; name: string }>;
   apply(x: Tensor | Tensor[], kwargs?: { training?: boolean }): Tensor | Tensor[] | unknown;
 }
 
@@ -54,10 +54,11 @@ export function asTrainableModel(model: TrainableModel | LayersModelLike): Train
   if (isLayersModelLike(model)) {
     return {
       get trainableVariables() {
-        return model.trainableWeights.map((w) => w.read());
+        // LayerVariable.read() returns its tf.Variable (typed as Tensor).
+        return model.trainableWeights.map((w) => w.read() as Variable);
       },
       get stateVariables() {
-        return model.nonTrainableWeights.map((w) => w.read());
+        return model.nonTrainableWeights.map((w) => w.read() as Variable);
       },
       forward(x, { training }) {
         const input = x as Tensor;

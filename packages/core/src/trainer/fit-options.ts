@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import type { Callback } from '../contracts/callback.js';
+import type { FrozenModel } from '../contracts/frozen-model.js';
 import type { Loss, LossInputs } from '../contracts/loss.js';
 import type { Batch, LayersModelLike, TrainableModel } from '../contracts/model.js';
 import type { Schedule } from '../contracts/schedule.js';
@@ -29,7 +30,10 @@ export interface FitOptions {
   /** Drives the optimizer's learning rate: `valueAt(step)` before every step. */
   readonly schedule?: PluginRef<Schedule>;
   readonly epochs?: number;
-  readonly batchSize?: number;
+  /** Samples per micro-batch (default 32); a function of the epoch lets it change between epochs. */
+  readonly batchSize?: number | ((epoch: number) => number);
+  /** Auxiliary models run without gradients on every batch (added to those bound to `FrozenModelToken`). */
+  readonly frozenModels?: readonly FrozenModel[];
   /** Shuffle every epoch with the seeded RNG (default true). */
   readonly shuffle?: boolean;
   /** Stop after this many optimizer steps. */

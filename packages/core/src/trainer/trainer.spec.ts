@@ -227,6 +227,50 @@ describe('Trainer', () => {
     model.dispose();
   });
 
+  it('runs frozen models without gradients, caching their outputs by sample id', async () => {
+    const distill = definePlugin({
+      kind: 'loss',
+      name: 'test-distill',
+      summary: 'Squared distance to a frozen teacher.',
+      io: { required: ['predictions', 'teacher'], output: 'predictions' },
+      params: z.strictObject({}),
+      create: (_p, manifest): Loss => ({ manifest, compute: ({ predictions, teacher }) => tf.mean(tf.square(tf.sub(predictions!, teacher!))) }),
+    });
+    const teacherW = tf.variable(tf.tensor2d([[1.5], [-2], [0.5]]), true, `teacher_${nameCounter++}`);
+    let rowsSeen = 0;
+    const teacher = {
+      name: 'teacher',
+      output: 'teacher',
+      forward: (x: tf.Tensor | tf.NamedTensorMap) => {
+        rowsSeen += (x as tf.Tensor).shape[0]!;
+        return tf.matMul(x as tf.Tensor, teacherW);
+      },
+    };
+    const d = data(40);
+    const model = linearModel();
+    const r = await trainer([pluginModule(distill)]).fit({
+      model,
+      data: { x: d.x, fields: { sampleIds: tf.range(0, 40, 1, 'int32') } },
+      loss: 'test-distill',
+      optimizer: tf.train.sgd(0.1),
+      frozenModels: [teacher],
+      epochs: 30,
+      batchSize: 8,
+    });
+    expect(rowsSeen).toBe(40); // each sample once, then from the cache
+    expect(values(teacherW)).toEqual([1.5, -2, 0.5]);
+    expect(r.history.at(-1)!.loss).toBeLessThan(1e-3);
+    expectClose(values(model.w), [1.5, -2, 0.5], 1e-2);
+  });
+
+  it('lets the batch size change between epochs', async () => {
+    const r = await trainer().fit({ model: linearModel(), data: data(40), loss: 'test-mse', optimizer: tf.train.sgd(0.05), epochs: 2, batchSize: (epoch) => (epoch === 0 ? 8 : 4) });
+    expect(r.steps).toBe(5 + 10);
+    await expect(trainer().fit({ model: linearModel(), data: data(8), loss: 'test-mse', optimizer: tf.train.sgd(0.05), epochs: 2, batchSize: (e) => (e === 1 ? 0 : 4) })).rejects.toThrow(
+      'batchSize(1) must be an integer ≥ 1; got 0',
+    );
+  });
+
   it('fails early on bad options and unknown plugin names', async () => {
     const t = trainer();
     await expect(t.fit({ model: linearModel(), data: data(8), loss: 'test-mse', optimizer: tf.train.sgd(0.1), batchSize: 0 })).rejects.toThrow(

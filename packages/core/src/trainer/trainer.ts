@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import { inject, injectable, multiInject, optional, type ServiceIdentifier } from 'inversify';
 import { BackendServiceToken, type BackendService } from '../backend/backend-service.js';
 import { CheckpointStoreToken, type CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import type { Callback, TrainerContext } from '../contracts/callback.js';
+import { FrozenModelToken, type FrozenModel } from '../contracts/frozen-model.js';
 import type { Loss, LossInputs } from '../contracts/loss.js';
 import { asTrainableModel, type Batch, type TrainableModel } from '../contracts/model.js';
 import { hasTrainEval, type TrainableOptimizer } from '../contracts/optimizer.js';
@@ -16,6 +17,7 @@ import { ProgressReporterToken, SilentProgressReporter, type ProgressReporter } 
 import { RngToken, type Rng } from '../services/rng.js';
 import { batchTensors, isDataset, tensorDataset, type Dataset } from './dataset.js';
 import type { FitOptions, FitResult, StepRecord } from './fit-options.js';
+import { FrozenOutputs } from './frozen-outputs.js';
 import { clipByGlobalNorm, clipByValue, firstNonFinite, globalNormSquared } from './gradient-ops.js';
 import { resolveRef } from './plugin-ref.js';
 import { captureCheckpoint, restoreCheckpoint, type LoopState, type StatefulEntry } from './trainer-state.js';
@@ -68,12 +70,16 @@ export class Trainer {
     @inject(CheckpointStoreToken) readonly checkpoints: CheckpointStore,
     @inject(ClockToken) private readonly clock: Clock,
     @inject(BackendServiceToken) private readonly backend: BackendService,
+    @multiInject(FrozenModelToken) @optional() private readonly frozenModels: FrozenModel[] = [],
   ) {}
 
   async fit(opts: FitOptions): Promise<FitResult> {
     const backend = await this.backend.ensure();
-    const batchSize = positiveInt(opts.batchSize, 'batchSize', 32);
     const epochs = positiveInt(opts.epochs, 'epochs', 1);
+    // The batch size may change from epoch to epoch (a function of the epoch); it is fixed within one.
+    const batchSizeAt = (epoch: number) =>
+      positiveInt(typeof opts.batchSize === 'function' ? opts.batchSize(epoch) : opts.batchSize, typeof opts.batchSize === 'function' ? `batchSize(${epoch})` : 'batchSize', 32);
+    const batchSize = batchSizeAt(0);
     const accumulation = positiveInt(opts.accumulationSteps, 'accumulationSteps', 1);
     const maxSteps = opts.maxSteps === undefined ? Infinity : positiveInt(opts.maxSteps, 'maxSteps', 1);
     const nanPolicy = opts.nanPolicy ?? 'stop';
@@ -145,9 +151,11 @@ export class Trainer {
     };
     if (resumedFrom !== undefined) for (const cb of callbacks) await cb.onCheckpointRestore?.(ctx, lastCheckpoint!);
 
-    const microPerEpoch = Math.ceil(train.size / batchSize);
-    const stepsPerEpoch = Math.ceil(microPerEpoch / accumulation);
-    const totalSteps = Math.min(maxSteps, epochs * stepsPerEpoch);
+    const microPerEpochAt = (epoch: number) => Math.ceil(train.size / batchSizeAt(epoch));
+    let plannedSteps = 0;
+    for (let e = 0; e < epochs; e++) plannedSteps += Math.ceil(microPerEpochAt(e) / accumulation);
+    const totalSteps = Math.min(maxSteps, plannedSteps);
+    const frozen = new FrozenOutputs([...this.frozenModels, ...(opts.frozenModels ?? [])]);
     const reporter = opts.progress === false ? new SilentProgressReporter() : this.reporter;
     const validationLog: FitResult['validation'][number][] = [];
     const skipped: { step: number; reason: string }[] = [];
@@ -166,7 +174,7 @@ export class Trainer {
       if (!validation) return;
       if (hasTrainEval(optimizer)) optimizer.eval();
       for (const cb of callbacks) await cb.onEvaluateBegin?.(ctx);
-      const metrics = await this.evaluate({ model, data: validation, loss, batchSize, lossInputs: opts.lossInputs });
+      const metrics = await this.evaluate({ model, data: validation, loss, batchSize, lossInputs: opts.lossInputs, frozen });
       if (hasTrainEval(optimizer)) optimizer.train();
       const named = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [`val_${k}`, v]));
       Object.assign(logs, named);
@@ -186,6 +194,8 @@ export class Trainer {
         const now = this.rng.getState();
         if (resumingMidEpoch) this.rng.setState(loop.epochRngState);
         else loop.epochRngState = now;
+        const epochBatch = batchSizeAt(loop.epoch);
+        const microPerEpoch = microPerEpochAt(loop.epoch);
         const order = Array.from({ length: train.size }, (_, i) => i);
         if (opts.shuffle !== false) this.rng.shuffle(order);
         if (resumingMidEpoch) this.rng.setState(now);
@@ -198,11 +208,11 @@ export class Trainer {
           }
           const first = loop.batchInEpoch;
           const count = Math.min(accumulation, microPerEpoch - first);
-          const micro = Array.from({ length: count }, (_, j) => order.slice((first + j) * batchSize, (first + j + 1) * batchSize));
+          const micro = Array.from({ length: count }, (_, j) => order.slice((first + j) * epochBatch, (first + j + 1) * epochBatch));
           const lr = schedule ? schedule.valueAt(loop.step) * (overrides.get('lrScale') ?? 1) : undefined;
           if (lr !== undefined) setLearningRate(optimizer, lr);
           else if (overrides.has('lr')) setLearningRate(optimizer, overrides.get('lr')!);
-          const outcome = await this.#step({ ctx, model, loss, regularizers, optimizer, callbacks, train, micro, opts, nanPolicy });
+          const outcome = await this.#step({ ctx, model, loss, regularizers, optimizer, callbacks, train, micro, opts, nanPolicy, frozen });
           loop.batchInEpoch = first + count;
           if (outcome.skipped !== undefined) {
             // Numbered as the step that was attempted (the count of applied steps does not move).
@@ -272,6 +282,7 @@ export class Trainer {
     loss: Loss | string;
     batchSize?: number;
     lossInputs?: FitOptions['lossInputs'];
+    frozen?: FrozenOutputs;
   }): Promise<Record<string, number>> {
     const model = asTrainableModel(args.model);
     const loss = typeof args.loss === 'string' ? this.registry.create('loss', args.loss) : args.loss;
@@ -282,7 +293,8 @@ export class Trainer {
     let withAccuracy = true;
     for (let start = 0; start < data.size; start += batchSize) {
       const idx = Array.from({ length: Math.min(batchSize, data.size - start) }, (_, i) => start + i);
-      const batch = data.batch(idx);
+      let batch = data.batch(idx);
+      if (args.frozen && !args.frozen.empty) batch = { ...batch, fields: { ...(batch.fields ?? {}), ...(await args.frozen.compute(batch)) } };
       const [l, c] = tf.tidy(() => {
         const out = model.forward(batch.x, { training: false });
         const inputs = this.#lossInputs(loss, out, batch, args.lossInputs);
@@ -324,6 +336,7 @@ export class Trainer {
     micro: number[][];
     opts: FitOptions;
     nanPolicy: 'stop' | 'skip';
+    frozen: FrozenOutputs;
   }): Promise<{ loss: number; gradNorm: number; skipped?: undefined } | { skipped: string; loss?: undefined; gradNorm?: undefined }> {
     const { ctx, model, loss, regularizers, optimizer, callbacks, opts } = a;
     const vars = model.trainableVariables as tf.Variable[];
@@ -354,8 +367,13 @@ export class Trainer {
       return value as tf.Scalar;
     };
 
-    const loadBatch = (indices: number[]): Batch => {
+    const loadBatch = async (indices: number[]): Promise<Batch> => {
       let batch = a.train.batch(indices);
+      if (!a.frozen.empty) {
+        // Frozen models run outside the gradient tape; their outputs join the loss inputs.
+        const extra = await a.frozen.compute(batch);
+        batch = { ...batch, fields: { ...(batch.fields ?? {}), ...extra } };
+      }
       for (const cb of callbacks) {
         const replaced = cb.beforeForward?.(ctx, batch);
         if (replaced && replaced !== batch) {
@@ -373,7 +391,7 @@ export class Trainer {
 
     if (optimizer.needsClosure) {
       // SAM-like: the optimizer evaluates the objective itself (more than once).
-      const batch = loadBatch(a.micro[0]!);
+      const batch = await loadBatch(a.micro[0]!);
       try {
         lossValue = optimizer.minimize(() => objective(batch, selected), true, vars) as tf.Scalar;
       } finally {
@@ -382,7 +400,7 @@ export class Trainer {
     } else {
       let lossSum: tf.Scalar | undefined;
       for (const indices of a.micro) {
-        const batch = loadBatch(indices);
+        const batch = await loadBatch(indices);
         let res: { value: tf.Scalar; grads: tf.NamedTensorMap };
         try {
           res = tf.variableGrads(() => objective(batch, selected), vars);
