@@ -116,6 +116,137 @@ def torch_cases():
     return cases
 
 
+# ---------------------------------------------------------------- SAM / ASAM
+def quartic(params, A, B):
+    return sum(0.5 * (A[n] * p * p).sum() + (B[n] * p).sum() + 0.05 * (p ** 4).sum() for n, p in params.items())
+
+
+def sam_case(name, optimizer, params_ts, rho, adaptive, make_base, seed):
+    """davda54/sam (latest) SAM.first_step / second_step semantics, re-implemented."""
+    gen = torch.Generator().manual_seed(seed)
+    init = {n: f32(s, gen) for n, s in SHAPES.items()}
+    A = {n: f32(s, gen).abs() + 0.5 for n, s in SHAPES.items()}
+    B = {n: f32(s, gen) for n, s in SHAPES.items()}
+    params = {n: torch.nn.Parameter(v.clone()) for n, v in init.items()}
+    base = make_base(list(params.values()))
+    out = []
+    for _ in range(STEPS):
+        g1 = torch.autograd.grad(quartic(params, A, B), list(params.values()))
+        norm = torch.norm(torch.stack([((p.abs() if adaptive else 1.0) * g).norm(2) for p, g in zip(params.values(), g1)]), 2)
+        scale = rho / (norm + 1e-12)
+        old = [p.detach().clone() for p in params.values()]
+        with torch.no_grad():
+            for p, g in zip(params.values(), g1):
+                p.add_((p ** 2 if adaptive else 1.0) * g * scale)
+        g2 = torch.autograd.grad(quartic(params, A, B), list(params.values()))
+        with torch.no_grad():
+            for p, o, g in zip(params.values(), old, g2):
+                p.copy_(o)
+                p.grad = g.clone()
+        base.step()
+        out.append({n: tensor_json(p.detach()) for n, p in params.items()})
+    return {"name": name, "optimizer": optimizer, "params": params_ts,
+            "init": {n: tensor_json(v) for n, v in init.items()},
+            "closure": {"A": {n: tensor_json(v) for n, v in A.items()}, "B": {n: tensor_json(v) for n, v in B.items()}},
+            "grads": [], "expected": out}
+
+
+def sam_cases():
+    O = torch.optim
+    return [
+        sam_case("sam-sgd-momentum", "sam", {"learningRate": 0.05, "rho": 0.05}, 0.05, False, lambda ps: O.SGD(ps, lr=0.05, momentum=0.9), 500),
+        sam_case("sam-adamw", "sam", {"learningRate": 0.01, "rho": 0.1, "baseOptimizer": "adamw", "baseParams": {"weightDecay": 0.1}}, 0.1, False, lambda ps: O.AdamW(ps, lr=0.01, weight_decay=0.1), 501),
+        sam_case("asam-sgd", "asam", {"learningRate": 0.05, "rho": 0.5}, 0.5, True, lambda ps: O.SGD(ps, lr=0.05, momentum=0.9), 502),
+    ]
+
+
+# ---------------------------------------------------------------- Schedule-Free
+def sf_reference(kind, init, grads, lr, beta1, beta2=0.999, eps=1e-8, wd=0.0, warmup=0, r=0.0, wlp=2.0):
+    """schedulefree 1.4 *Reference form (explicit x, y, z; decay at y), v1.3+ numerics."""
+    y = {n: v.clone() for n, v in init.items()}
+    z = {n: v.clone() for n, v in init.items()}
+    x = {n: v.clone() for n, v in init.items()}
+    v2 = {n: torch.zeros_like(v) for n, v in init.items()}
+    k, lr_max, wsum = 0, -1.0, 0.0
+    out = []
+    for step in grads:
+        sched = (k + 1) / warmup if k < warmup else 1.0
+        lr_t = lr * sched
+        lr_max = max(lr_max, lr_t)
+        w = (k + 1) ** r * lr_max ** wlp
+        wsum += w
+        c = w / wsum if wsum != 0 else 0.0
+        bc2 = 1 - beta2 ** (k + 1)
+        for n, g in step.items():
+            if kind == "adamw":
+                v2[n] = beta2 * v2[n] + (1 - beta2) * g * g
+                d = g / ((v2[n] / bc2).sqrt() + eps)
+            else:
+                d = g.clone()
+            d = d + wd * y[n]
+            z[n] = z[n] - lr_t * d
+            x[n] = (1 - c) * x[n] + c * z[n]
+            y[n] = beta1 * x[n] + (1 - beta1) * z[n]
+        k += 1
+        out.append({n: tensor_json(t) for n, t in y.items()})
+    return out, {n: tensor_json(t) for n, t in x.items()}
+
+
+def sf_wrapper_reference(init, grads, lr, beta, make_base, r=0.0, wlp=2.0):
+    """ScheduleFreeWrapperReference: the base optimizer steps z with the gradient taken at y."""
+    zp = {n: torch.nn.Parameter(v.clone()) for n, v in init.items()}
+    y = {n: v.clone() for n, v in init.items()}
+    x = {n: v.clone() for n, v in init.items()}
+    base = make_base(list(zp.values()))
+    k, lr_max, wsum = 0, -1.0, 0.0
+    out = []
+    for step in grads:
+        for n, p in zp.items():
+            p.grad = step[n].clone() if n in step else None
+        base.step()
+        lr_max = max(lr_max, lr)
+        w = (k + 1) ** r * lr_max ** wlp
+        wsum += w
+        c = w / wsum
+        for n in step:
+            zn = zp[n].detach()
+            x[n] = (1 - c) * x[n] + c * zn
+            y[n] = beta * x[n] + (1 - beta) * zn
+        k += 1
+        out.append({n: tensor_json(t) for n, t in y.items()})
+    return out, {n: tensor_json(t) for n, t in x.items()}
+
+
+def sf_cases():
+    cases = []
+    specs = [
+        ("sf-adamw-default", "schedule-free-adamw", {}, dict(kind="adamw", lr=0.0025, beta1=0.9)),
+        ("sf-adamw-warmup-wd", "schedule-free-adamw", {"learningRate": 0.02, "beta1": 0.95, "beta2": 0.99, "weightDecay": 0.1, "warmupSteps": 5, "r": 0.75},
+         dict(kind="adamw", lr=0.02, beta1=0.95, beta2=0.99, wd=0.1, warmup=5, r=0.75)),
+        ("sf-sgd-default", "schedule-free-sgd", {"learningRate": 0.1}, dict(kind="sgd", lr=0.1, beta1=0.9)),
+        ("sf-sgd-warmup-wd", "schedule-free-sgd", {"learningRate": 0.2, "momentum": 0.8, "weightDecay": 0.05, "warmupSteps": 4, "weightLrPower": 1},
+         dict(kind="sgd", lr=0.2, beta1=0.8, wd=0.05, warmup=4, wlp=1.0)),
+    ]
+    for i, (name, opt, p, kw) in enumerate(specs):
+        init, grads = make_problem(600 + i)
+        kind = kw.pop("kind")
+        lr = kw.pop("lr")
+        beta1 = kw.pop("beta1")
+        traj, x = sf_reference(kind, init, grads, lr, beta1, **kw)
+        cases.append({"name": name, "optimizer": opt, "params": p, "init": {n: tensor_json(v) for n, v in init.items()},
+                      "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads], "expected": traj, "evalExpected": x})
+    O = torch.optim
+    for i, (name, p, beta, mk) in enumerate([
+        ("sf-wrapper-adam", {"learningRate": 0.01, "momentum": 0.9, "baseOptimizer": "adam", "baseParams": {"beta1": 0.0}}, 0.9, lambda ps: O.Adam(ps, lr=0.01, betas=(0.0, 0.999))),
+        ("sf-wrapper-sgd-wd", {"learningRate": 0.1, "momentum": 0.7, "baseOptimizer": "sgd", "baseParams": {"weightDecay": 0.1}}, 0.7, lambda ps: O.SGD(ps, lr=0.1, weight_decay=0.1)),
+    ]):
+        init, grads = make_problem(650 + i)
+        traj, x = sf_wrapper_reference(init, grads, p["learningRate"], beta, mk)
+        cases.append({"name": name, "optimizer": "schedule-free", "params": p, "init": {n: tensor_json(v) for n, v in init.items()},
+                      "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads], "expected": traj, "evalExpected": x})
+    return cases
+
+
 # ---------------------------------------------------------------- schedules
 def optax_polynomial(init, end, power, steps, begin=0):
     if steps <= 0:
@@ -312,4 +443,6 @@ def onecycle_momentum_cases():
 if __name__ == "__main__":
     write_fixture("optimizers", "torch-optim", torch_cases())
     write_fixture("optimizers", "schedules", schedule_cases())
+    write_fixture("optimizers", "sam", sam_cases())
+    write_fixture("optimizers", "schedule-free", sf_cases())
     write_fixture("optimizers", "one-cycle-momentum", onecycle_momentum_cases())

@@ -60,6 +60,21 @@ export interface OptimizerDefinition<S extends z.ZodObject> {
   base?: typeof TransformOptimizer;
 }
 
+/** Every optimizer definition of this package by name (wrappers such as SAM and Schedule-Free build their base from it). */
+export const optimizerTable = new Map<string, OptimizerDefinition<any>>();
+
+/**
+ * Builds the transformation of optimizer `name` from (partial) hyperparameters, validated
+ * against its schema, with `ctx` supplying the learning rate (used by wrappers).
+ */
+export function buildBase(name: string, params: Record<string, unknown>, ctx: BuildContext, who: string): GradientTransformation {
+  const def = optimizerTable.get(name);
+  if (!def) throw new RangeError(`${who}: unknown base optimizer "${name}" (known: ${[...optimizerTable.keys()].sort().join(', ')}).`);
+  const r = def.params.safeParse(params);
+  if (!r.success) throw new RangeError(`${who}: baseParams for "${name}": ${r.error.issues.map((x: { path: PropertyKey[]; message: string }) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+  return def.build(r.data, ctx);
+}
+
 /** The constructor of a registered optimizer class: takes (partial) hyperparameters. */
 export type OptimizerClass = new (params?: Record<string, unknown>) => TransformOptimizer;
 
@@ -69,6 +84,7 @@ export type OptimizerClass = new (params?: Record<string, unknown>) => Transform
  */
 export function defineOptimizer<S extends z.ZodObject>(def: OptimizerDefinition<S>): { plugin: Plugin<z.output<S>, TransformOptimizer>; Optimizer: OptimizerClass } {
   const label = `optimizer "${def.name}"`;
+  optimizerTable.set(def.name, def as OptimizerDefinition<any>);
   const manifestRef: { manifest?: Plugin['manifest'] } = {};
   const Base = def.base ?? TransformOptimizer;
   const validate = (params: Record<string, unknown>): Record<string, unknown> => {
