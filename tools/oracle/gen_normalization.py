@@ -609,7 +609,48 @@ def evonorm_cases():
     write_fixture(PKG, "evonorm-s0", s0)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases]
+# ---------------------------------------------------------------------------
+# scale-norm (official: g / ||x||.clamp(min=eps)), layer-norm-scaling (F.layer_norm / sqrt(l),
+# official LNS on RMSNorm), qk-norm (F.layer_norm / RMS / F.normalize over the head dim)
+
+def _affine_case(name, shape, fn, seed, params, with_beta=True, scalar_gain=False):
+    g = gen(seed)
+    x = f32(shape, g, 1.5)
+    d = shape[-1]
+    gamma = (torch.tensor([1.7]) if scalar_gain else (1 + 0.3 * f32((d,), g))).float().double()
+    beta = (0.2 * f32((d,), g)).float().double()
+    dy = f32(shape, g)
+    xl, gl, bl = leaf(x), leaf(gamma), leaf(beta)
+    y = fn(xl, gl, bl if with_beta else None)
+    dx, dg, db = grads(y, dy, xl, gl, bl)
+    case = dict(name=name, params=params, x=tensor_json(x), gamma=tensor_json(gamma), dy=tensor_json(dy), y=tensor_json(y), dx=tensor_json(dx), dgamma=tensor_json(dg))
+    if with_beta:
+        case.update(beta=tensor_json(beta), dbeta=tensor_json(db))
+    return case
+
+
+def small_norm_cases():
+    sn = [
+        _affine_case("btd", (2, 3, 5), lambda x, g, b: x * (g / torch.norm(x, dim=-1, keepdim=True).clamp(min=1e-5)), 1200, {}, with_beta=False, scalar_gain=True),
+        _affine_case("tiny-norm-clamped", (2, 4), lambda x, g, b: x * (g / torch.norm(x, dim=-1, keepdim=True).clamp(min=0.5)), 1201, dict(epsilon=0.5), with_beta=False, scalar_gain=True),
+    ]
+    write_fixture(PKG, "scale-norm", sn)
+    lns = [
+        _affine_case("layer-norm-l3", (2, 3, 6), lambda x, g, b: F.layer_norm(x, (6,), g, b, 1e-5) / math.sqrt(3), 1210, dict(layerIndex=3)),
+        _affine_case("rms-norm-l5", (2, 3, 6), lambda x, g, b: x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * g / math.sqrt(5), 1211, dict(layerIndex=5, norm="rms-norm"), with_beta=False),
+        _affine_case("layer-norm-l1", (4, 5), lambda x, g, b: F.layer_norm(x, (5,), g, b, 1e-5), 1212, dict(layerIndex=1)),
+    ]
+    write_fixture(PKG, "layer-norm-scaling", lns)
+    qk = [
+        _affine_case("layer-norm-bhtd", (2, 2, 3, 4), lambda x, g, b: F.layer_norm(x, (4,), g, None, 1e-5), 1220, dict(), with_beta=False),
+        _affine_case("layer-norm-bias", (2, 3, 4), lambda x, g, b: F.layer_norm(x, (4,), g, b, 1e-5), 1221, dict(bias=True)),
+        _affine_case("rms-norm", (2, 2, 3, 4), lambda x, g, b: x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * g, 1222, dict(norm="rms-norm"), with_beta=False),
+        _affine_case("l2", (2, 2, 3, 4), lambda x, g, b: F.normalize(x, dim=-1, eps=1e-12) * g, 1223, dict(norm="l2"), with_beta=False),
+    ]
+    write_fixture(PKG, "qk-norm", qk)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases, small_norm_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

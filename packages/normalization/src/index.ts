@@ -31,3 +31,6 @@ export { MaskedBatchNorm, maskedBatchNormPlugin, maskedBatchNormParams, type Mas
 export { ghostChunks, GhostBatchNorm, ghostBatchNormPlugin, ghostBatchNormParams, type GhostBatchNormParams } from './ghost-batch-norm.js';
 export { evoNormB0, EvoNormB0, evoNormB0Plugin, evoNormB0Params, type EvoNormB0Params } from './evonorm-b0.js';
 export { evoNormS0, groupStd, EvoNormS0, evoNormS0Plugin, evoNormS0Params, type EvoNormS0Params } from './evonorm-s0.js';
+export { scaleNorm, ScaleNorm, scaleNormPlugin, scaleNormParams, type ScaleNormParams } from './scale-norm.js';
+export { layerNormScaling, LayerNormScaling, layerNormScalingPlugin, layerNormScalingParams, type LayerNormScalingParams } from './layer-norm-scaling.js';
+export { qkNorm, QkNorm, qkNormPlugin, qkNormParams, type QkNormParams } from './qk-norm.js';

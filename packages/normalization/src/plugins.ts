@@ -11,6 +11,9 @@ import { maskedBatchNormPlugin } from './masked-batch-norm.js';
 import { ghostBatchNormPlugin } from './ghost-batch-norm.js';
 import { evoNormB0Plugin } from './evonorm-b0.js';
 import { evoNormS0Plugin } from './evonorm-s0.js';
+import { scaleNormPlugin } from './scale-norm.js';
+import { layerNormScalingPlugin } from './layer-norm-scaling.js';
+import { qkNormPlugin } from './qk-norm.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin, scaleNormPlugin, layerNormScalingPlugin, qkNormPlugin];

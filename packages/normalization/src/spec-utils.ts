@@ -154,3 +154,34 @@ export function replayCase(name: string, c: StepCase, opts: { build?: number[] }
   layer.dispose();
   return checked;
 }
+
+/** A fixture case of a stateless layer with a gain (and maybe a bias): forward and gradients. */
+export interface AffineCase {
+  name: string;
+  params: Record<string, unknown>;
+  x: FixtureTensor;
+  dy: FixtureTensor;
+  y: FixtureTensor;
+  dx: FixtureTensor;
+  gamma: FixtureTensor;
+  dgamma: FixtureTensor;
+  beta?: FixtureTensor;
+  dbeta?: FixtureTensor;
+}
+
+/** Creates the layer through the registry, sets γ (named `gainName`) and β, and checks y, ∂x, ∂γ, ∂β in training and y in inference. */
+export function checkAffineCase(plugin: string, c: AffineCase, gainName = 'gamma'): void {
+  const layer = registry.create('normalization', plugin, c.params);
+  const x = fixtureTensor(c.x);
+  tf.tidy(() => void layer.apply(x));
+  setWeight(layer, gainName, fixtureTensor(c.gamma));
+  if (c.beta) setWeight(layer, 'beta', fixtureTensor(c.beta));
+  const { y, dx, grads } = layerGrads(layer, x, fixtureTensor(c.dy));
+  expectTensorsClose(y, fixtureTensor(c.y), { name: 'y' });
+  expectTensorsClose(dx, fixtureTensor(c.dx), { name: 'dx' });
+  expectTensorsClose(grads[gainName]!, fixtureTensor(c.dgamma), { name: `d${gainName}` });
+  if (c.dbeta) expectTensorsClose(grads.beta!, fixtureTensor(c.dbeta), { name: 'dbeta' });
+  tf.tidy(() => expectTensorsClose(layer.apply(x, { training: false }) as tf.Tensor, fixtureTensor(c.y), { name: 'inference y' }));
+  tf.dispose([x, y, dx, ...Object.values(grads)]);
+  layer.dispose();
+}
