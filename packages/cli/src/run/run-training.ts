@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  asTrainableModel,
   CheckpointStoreToken,
   JsonlMetricSink,
   MetricSinkToken,
@@ -18,6 +19,7 @@ import {
 import type { ContainerModule } from 'inversify';
 import { workbenchContainer } from '../config/load-modules.js';
 import type { ResolvedRef, RunConfig } from '../config/schema.js';
+import { remapOptimizerState } from './remap-optimizer-state.js';
 import type { BuiltModel, DatasetSource, ModelFactory } from '../zoo/types.js';
 
 /** What `summary.json` of a run holds. */
@@ -167,6 +169,13 @@ export async function runTraining(config: RunConfig, opts: RunOptions): Promise<
       ...(config.norm ? { norm: config.norm } : {}),
       ...(config.attention ? { attention: config.attention } : {}),
     });
+    if (resumeFrom) {
+      // The checkpoint's variable names, in model order, may differ from this process's (tfjs-layers numbering).
+      const meta = (await store.load(resumeFrom)).meta as { variables?: { name: string }[] };
+      const m = asTrainableModel(model);
+      const current = [...m.trainableVariables, ...(m.stateVariables ?? [])].map((v) => v.name);
+      remapOptimizerState(optimizer, (meta.variables ?? []).map((v) => v.name), current);
+    }
     const io = { output: loss.manifest.io?.output ?? 'logits', target: loss.manifest.io?.target ?? 'labels' };
     const t = config.train;
     const t0 = performance.now();

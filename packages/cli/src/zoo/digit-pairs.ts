@@ -14,8 +14,9 @@ export const digitPairsParams = z.strictObject({
  * Pairs for embedding learning with in-batch negatives: x is
  * `{ anchor: [N, 64], positive: [N, 64] }`, two different images of the same
  * digit; the other positives of a batch serve as the negatives (InfoNCE /
- * multiple-negatives ranking). y `[N]` holds the class, for losses and
- * metrics that want it.
+ * multiple-negatives ranking). y `[N]` holds the class; the trainer hands it
+ * to the loss as `labels`, so losses that read labels (info-nce,
+ * multiple-negatives-ranking) do not count a same-class item as a negative.
  */
 export const digitPairsDataset = definePlugin({
   kind: 'dataset',
@@ -55,8 +56,6 @@ export const digitPairsDataset = definePlugin({
         train: tr,
         validation: va,
         info: { features: 64, description: `digit-pairs: ${p.trainPairs} train / ${p.validationPairs} validation same-class pairs, 64 features` },
-        // y is the class id; pair losses read embeddings and positives only.
-        lossInputs: (output, _batch, io) => (output instanceof tf.Tensor ? { [io.output]: output } : { ...output }),
         dispose: () => tf.dispose([tr.x.anchor, tr.x.positive, tr.y, va.x.anchor, va.x.positive, va.y]),
       };
     },
