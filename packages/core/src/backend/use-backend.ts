@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { TesseraError } from '../errors.js';
 import { gradientsRegisteredBy } from './register-gradients.js';
+import { registerTesseraKernels } from './kernels/index.js';
 
 /** The backends Tessera can select, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -62,6 +63,7 @@ export async function useBackend(
     choice = { name: want, reason: requested === 'auto' ? 'forced by TESSERA_BACKEND' : 'requested' };
   }
   if (!(await tf.setBackend(choice.name))) throw new TesseraError(`Backend "${choice.name}" failed to initialise.`);
+  registerTesseraKernels(choice.name);
   await tf.ready();
   void gradientsRegisteredBy;
   current = choice;

@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../use-backend.js';
+import { missingKernels, registerTesseraKernels, wasmBatchMatMulStats } from './index.js';
+
+/** Deterministic pseudo-random values (no RNG state shared with other tests). */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+interface Result {
+  shape: number[];
+  data: Float32Array | Int32Array;
+}
+
+/** Runs `f` on a backend, returns every output's values, leaves no tensor and no backend buffer behind. */
+async function runOn(backend: 'cpu' | 'wasm', f: () => tf.Tensor | tf.Tensor[]): Promise<Result[]> {
+  await useBackend(backend, { quiet: true });
+  const cpu = tf.engine().findBackend('cpu');
+  const before = { tensors: tf.memory().numTensors, ids: tf.backend().numDataIds(), cpuIds: cpu.numDataIds() };
+  const outs = tf.tidy(f);
+  const list = Array.isArray(outs) ? outs : [outs];
+  const res = list.map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array | Int32Array }));
+  tf.dispose(list);
+  expect(tf.memory().numTensors).toBe(before.tensors);
+  expect(tf.backend().numDataIds()).toBe(before.ids);
+  expect(cpu.numDataIds()).toBe(before.cpuIds);
+  return res;
+}
+
+/** Same outputs on wasm (with Tessera's kernels) as on cpu, within `tol` (abs + rel). */
+async function expectSameOnBothBackends(f: () => tf.Tensor | tf.Tensor[], tol = 1e-5): Promise<void> {
+  const ref = await runOn('cpu', f);
+  const got = await runOn('wasm', f);
+  expect(got.length).toBe(ref.length);
+  got.forEach((g, k) => {
+    const r = ref[k] as Result;
+    expect(g.shape).toEqual(r.shape);
+    let worst = 0;
+    for (let i = 0; i < r.data.length; i++) {
+      const e = r.data[i] as number;
+      const d = Math.abs((g.data[i] as number) - e) - tol * Math.abs(e);
+      worst = Math.max(worst, d);
+    }
+    expect(worst, `output ${k}: worst |wasm − cpu| − tol·|cpu|`).toBeLessThanOrEqual(tol);
+  });
+}
+
+const t = (shape: number[], seed: number) => tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed), shape);
+
+describe('Tessera kernels on wasm', () => {
+  beforeAll(async () => {
+    await useBackend('wasm', { quiet: true });
+  });
+  afterAll(async () => {
+    await useBackend((process.env['TESSERA_BACKEND'] as 'cpu' | 'wasm' | undefined) ?? 'cpu', { quiet: true });
+  });
+
+  it('fills in every kernel wasm lacks that training needs', () => {
+    for (const k of ['UnsortedSegmentSum', 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Einsum']) {
+      expect(tf.getKernel(k, 'wasm'), k).toBeDefined();
+    }
+    expect(missingKernels('wasm')).toEqual([]);
+    const report = registerTesseraKernels('wasm');
+    expect(report.fallbacks).toContain('UnsortedSegmentSum');
+    expect(report.replaced).toEqual(['BatchMatMul']);
+    // Idempotent: a second call registers nothing twice (registerKernel would warn).
+    expect(registerTesseraKernels('wasm')).toBe(report);
+  });
+
+  it('trains an embedding: gather and its gradient (UnsortedSegmentSum)', async () => {
+    await expectSameOnBothBackends(() => {
+      const table = t([10, 4], 1);
+      const ids = tf.tensor1d([3, 1, 3, 9, 0, 3], 'int32');
+      const g = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.gather(w, ids), t([6, 4], 2))))(table);
+      return [tf.gather(table, ids), g];
+    });
+    await expectSameOnBothBackends(() => tf.unsortedSegmentSum(t([5, 3], 3), tf.tensor1d([2, 0, 2, 1, 0], 'int32'), 4));
+  });
+
+  it('trains a conv2d filter (Conv2DBackpropFilter)', async () => {
+    await expectSameOnBothBackends(() => {
+      const x = t([2, 7, 7, 3], 4) as tf.Tensor4D;
+      const w = t([3, 3, 3, 5], 5) as tf.Tensor4D;
+      const loss = (xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, [2, 1], 'same')));
+      const [gx, gw] = tf.grads(loss)([x, w]);
+      return [gx as tf.Tensor, gw as tf.Tensor];
+    });
+  });
+
+  it('trains a depthwise conv (DepthwiseConv2dNativeBackpropFilter/Input)', async () => {
+    await expectSameOnBothBackends(() => {
+      const x = t([2, 6, 6, 3], 6) as tf.Tensor4D;
+      const w = t([3, 3, 3, 2], 7) as tf.Tensor4D;
+      const loss = (xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'valid')));
+      const [gx, gw] = tf.grads(loss)([x, w]);
+      return [gx as tf.Tensor, gw as tf.Tensor];
+    });
+  });
+
+  it('runs einsum (Einsum; tfjs registers no gradient for it on any backend)', async () => {
+    await expectSameOnBothBackends(() => [
+      tf.einsum('bij,bjk->bik', t([2, 3, 4], 8), t([2, 4, 5], 9)),
+      tf.einsum('ij->ji', t([3, 4], 10)),
+      tf.einsum('i,i->', t([6], 11), t([6], 12)),
+    ]);
+  });
+
+  it('multiplies like tfjs for every transpose and batch layout', async () => {
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[33, 17], [17, 9], false, false],
+      [[33, 17], [9, 17], false, true],
+      [[17, 33], [17, 9], true, false],
+      [[17, 33], [9, 17], true, true],
+      [[4, 12, 8], [4, 8, 10], false, false],
+      [[4, 12, 8], [4, 10, 8], false, true],
+      [[4, 8, 12], [4, 8, 10], true, false],
+      [[4, 8, 12], [4, 10, 8], true, true],
+      [[4, 12, 8], [1, 8, 10], false, false], // shared right operand: one 2-D product
+      [[4, 12, 8], [8, 10], false, false],
+      [[4, 8, 12], [10, 8], true, true],
+      [[1, 12, 8], [4, 8, 10], false, false], // shared left operand: slices reuse it
+      [[2, 3, 12, 8], [2, 3, 10, 8], false, true], // 4-D attention scores
+      [[2, 3, 0, 8], [2, 3, 8, 5], false, false], // empty
+    ];
+    const before = { ...wasmBatchMatMulStats };
+    for (const [sa, sb, ta, tb] of cases) {
+      await expectSameOnBothBackends(() => tf.matMul(t(sa, 11), t(sb, 12), ta, tb));
+    }
+    expect(wasmBatchMatMulStats.transposed).toBeGreaterThan(before.transposed);
+    expect(wasmBatchMatMulStats.flattened).toBeGreaterThan(before.flattened);
+    expect(wasmBatchMatMulStats.sliced).toBeGreaterThan(before.sliced);
+  });
+
+  it('gives the same matMul gradients (which use the transposed forms)', async () => {
+    await expectSameOnBothBackends(() => {
+      const [ga, gb] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, false, true))))([
+        t([3, 16, 8], 13),
+        t([3, 16, 8], 14),
+      ]);
+      return [ga as tf.Tensor, gb as tf.Tensor];
+    }, 1e-4);
+  });
+
+  it('leaves no wasm memory behind over many calls', async () => {
+    await useBackend('wasm', { quiet: true });
+    const a = t([8, 32, 16], 15);
+    const b = t([8, 16, 32], 16);
+    const run = () => tf.tidy(() => tf.sum(tf.add(tf.matMul(a, b), tf.transpose(tf.matMul(b, a, true, true), [0, 2, 1]))));
+    tf.dispose(run());
+    const ids = tf.backend().numDataIds();
+    const tensors = tf.memory().numTensors;
+    const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+    for (let i = 0; i < 200; i++) tf.dispose(run());
+    expect(tf.backend().numDataIds()).toBe(ids);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length).toBe(heap);
+    tf.dispose([a, b]);
+  });
+});
