@@ -164,7 +164,7 @@ def stateful_steps(module, shape, steps, seed, fwd, params, eval_steps=1):
             rec["dx"] = tensor_json(xl.grad)
             for name, p in module.named_parameters():
                 if name in params:
-                    rec["d" + params[name]] = tensor_json(p.grad)
+                    rec["d" + params[name]] = tensor_json(p.grad.reshape(-1))
         for name, b in module.named_buffers():
             if b.dtype.is_floating_point:
                 rec[name] = tensor_json(b.reshape(-1))
@@ -579,9 +579,11 @@ class EvoS0Ref(torch.nn.Module):
 
 
 def _evo_fwd(mod, x):
+    # .contiguous(): torch 1.13's batch_norm backward gives a wrong input gradient for this
+    # permuted (non-contiguous) view (checked against finite differences)
     if x.dim() == 3:  # [B, T, C] -> [B, C, T, 1]
-        return mod(x.permute(0, 2, 1).unsqueeze(-1)).squeeze(-1).permute(0, 2, 1)
-    return to_cl(mod(to_cf(x)))
+        return mod(x.permute(0, 2, 1).unsqueeze(-1).contiguous()).squeeze(-1).permute(0, 2, 1)
+    return to_cl(mod(to_cf(x).contiguous()))
 
 
 def _init_evo(m, g):
@@ -650,7 +652,77 @@ def small_norm_cases():
     write_fixture(PKG, "qk-norm", qk)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases, small_norm_cases]
+# ---------------------------------------------------------------------------
+# batch-channel-norm: the official BCNorm / EstBN (joe-siyuan-qiao/Batch-Channel-Normalization
+# README), restated; channels-first [B, C, H, W], sequences as [B, C, T, 1].
+
+class EstBNRef(torch.nn.Module):
+    def __init__(self, C, speed):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(C))
+        self.bias = torch.nn.Parameter(torch.zeros(C))
+        self.register_buffer("running_mean", torch.zeros(C))
+        self.register_buffer("running_var", torch.ones(C))
+        self.speed = speed
+
+    def forward(self, x):
+        C = x.shape[1]
+        if self.training:
+            with torch.no_grad():
+                t = x.transpose(0, 1).reshape(C, -1)
+                mean = t.mean(dim=1)
+                dev = t - self.running_mean.view(-1, 1)
+                var = (dev * dev).mean(dim=1)
+                self.running_mean.mul_(1 - self.speed).add_(self.speed * mean)
+                self.running_var.mul_(1 - self.speed).add_(self.speed * var)
+        out = (x - self.running_mean.view(1, -1, 1, 1)) / torch.sqrt(self.running_var + 1e-5).view(1, -1, 1, 1)
+        return self.weight.view(1, -1, 1, 1) * out + self.bias.view(1, -1, 1, 1)
+
+
+class BCNormRef(torch.nn.Module):
+    def __init__(self, C, groups, eps=1e-5, estimate=False, speed=0.0):
+        super().__init__()
+        self.groups, self.eps = groups, eps
+        self.weight = torch.nn.Parameter(torch.ones(1, groups, 1))
+        self.bias = torch.nn.Parameter(torch.zeros(1, groups, 1))
+        self.bn = EstBNRef(C, speed) if estimate else torch.nn.BatchNorm2d(C, eps=eps).double()
+
+    def forward(self, x):
+        out = self.bn(x)
+        out = out.reshape(1, x.shape[0] * self.groups, -1)
+        out = torch.batch_norm(out, None, None, None, None, True, 0.0, self.eps, True)
+        out = out.reshape(x.shape[0], self.groups, -1)
+        out = self.weight * out + self.bias
+        return out.reshape(x.shape)
+
+
+def batch_channel_norm_cases():
+    cases = []
+    specs = [("bhwc-g2", (3, 2, 2, 4), 2, False, 0.0), ("btc-g3", (2, 4, 6), 3, False, 0.0),
+             ("bhwc-estimate-r0.3", (2, 2, 3, 4), 2, True, 0.3), ("btc-estimate-frozen", (2, 3, 4), 4, True, 0.0)]
+    for i, (name, shape, groups, estimate, speed) in enumerate(specs):
+        C = shape[-1]
+        m = BCNormRef(C, groups, estimate=estimate, speed=speed)
+        g = gen(1300 + i)
+        with torch.no_grad():
+            m.bn.weight.copy_((1 + 0.3 * f32((C,), g)).float().double())
+            m.bn.bias.copy_((0.2 * f32((C,), g)).float().double())
+            m.weight.copy_((1 + 0.3 * f32((1, groups, 1), g)).float().double())
+            m.bias.copy_((0.2 * f32((1, groups, 1), g)).float().double())
+        init = dict(bn_gamma=tensor_json(m.bn.weight.detach()), bn_beta=tensor_json(m.bn.bias.detach()),
+                    gamma=tensor_json(m.weight.detach().reshape(-1)), beta=tensor_json(m.bias.detach().reshape(-1)))
+        steps = stateful_steps(m, shape, 3, 1310 + i, _evo_fwd,
+                               {"bn.weight": "bn_gamma", "bn.bias": "bn_beta", "weight": "gamma", "bias": "beta"}, eval_steps=2)
+        for st in steps:
+            for k in list(st):
+                if k.startswith("bn."):
+                    st[k[3:]] = st.pop(k)
+        params = dict(numGroups=groups, estimate=estimate, estimateMovingSpeed=speed)
+        cases.append(dict(name=name, params=params, init=init, steps=steps))
+    write_fixture(PKG, "batch-channel-norm", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases, small_norm_cases, batch_channel_norm_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

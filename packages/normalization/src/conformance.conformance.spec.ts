@@ -6,5 +6,6 @@ runConformance({
     // the default input is [4, 3, 8]: 8 channels
     'normalization/group-norm': { params: { numGroups: 2 } },
     'normalization/evonorm-s0': { params: { numGroups: 2 } },
+    'normalization/batch-channel-norm': { params: { numGroups: 2 } },
   },
 });

@@ -34,3 +34,4 @@ export { evoNormS0, groupStd, EvoNormS0, evoNormS0Plugin, evoNormS0Params, type 
 export { scaleNorm, ScaleNorm, scaleNormPlugin, scaleNormParams, type ScaleNormParams } from './scale-norm.js';
 export { layerNormScaling, LayerNormScaling, layerNormScalingPlugin, layerNormScalingParams, type LayerNormScalingParams } from './layer-norm-scaling.js';
 export { qkNorm, QkNorm, qkNormPlugin, qkNormParams, type QkNormParams } from './qk-norm.js';
+export { batchChannelNorm, BatchChannelNorm, batchChannelNormPlugin, batchChannelNormParams, type BatchChannelNormParams } from './batch-channel-norm.js';

@@ -14,6 +14,7 @@ import { evoNormS0Plugin } from './evonorm-s0.js';
 import { scaleNormPlugin } from './scale-norm.js';
 import { layerNormScalingPlugin } from './layer-norm-scaling.js';
 import { qkNormPlugin } from './qk-norm.js';
+import { batchChannelNormPlugin } from './batch-channel-norm.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin, scaleNormPlugin, layerNormScalingPlugin, qkNormPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin, scaleNormPlugin, layerNormScalingPlugin, qkNormPlugin, batchChannelNormPlugin];
