@@ -523,6 +523,218 @@ def _ldr():
                           ("threshold 1 lambda 0.2", {"threshold": 1.0, "lambda": 0.2}, lambda z, t: ldr_v1(z, t, 1.0, 0.2))], 42)
 
 
+
+# --------------------------------------------------------------------------- contrastive
+def cos_sim(a, b):
+    return F.normalize(a, dim=-1) @ F.normalize(b, dim=-1).T
+
+
+def emb_inputs(seed, n=5, d=4, k=2):
+    g = gen(seed)
+    return f32((n, d), g), f32((n, d), g), f32((n, k, d), g)
+
+
+@fixture("info-nce")
+def _info_nce():
+    cases = []
+    a, p, neg = emb_inputs(51)
+    n = a.shape[0]
+
+    def f(tau, sym=False, use_neg=False):
+        def fn(i, red):
+            cands = i["positives"]
+            if use_neg:
+                cands = torch.cat([cands, i["negatives"].reshape(-1, a.shape[1])])
+            per = F.cross_entropy(cos_sim(i["embeddings"], cands) / tau, torch.arange(n), reduction="none")
+            if sym:
+                per = 0.5 * (per + F.cross_entropy(cos_sim(i["positives"], i["embeddings"]) / tau, torch.arange(n), reduction="none"))
+            return reduce(per, red)
+        return fn
+
+    run_case(cases, "in-batch", {}, {"embeddings": a, "positives": p}, f(0.07), ["embeddings", "positives"])
+    run_case(cases, "symmetric tau 0.2", {"temperature": 0.2, "symmetric": True}, {"embeddings": a, "positives": p}, f(0.2, True), ["embeddings", "positives"])
+    run_case(cases, "hard negatives", {"temperature": 0.1}, {"embeddings": a, "positives": p, "negatives": neg}, f(0.1, use_neg=True), ["embeddings", "positives", "negatives"])
+    write_fixture(PKG, "info-nce", cases)
+
+
+@fixture("multiple-negatives-ranking")
+def _mnrl():
+    cases = []
+    a, p, neg = emb_inputs(52)
+    n = a.shape[0]
+
+    def f(scale, use_neg=False):
+        def fn(i, red):
+            cands = i["positives"]
+            if use_neg:
+                # sentence-transformers: torch.cat of the positive column and each negative column
+                cands = torch.cat([cands] + [i["negatives"][:, k] for k in range(i["negatives"].shape[1])])
+            return F.cross_entropy(cos_sim(i["embeddings"], cands) * scale, torch.arange(n), reduction=red)
+        return fn
+
+    run_case(cases, "scale 20", {}, {"embeddings": a, "positives": p}, f(20.0), ["embeddings", "positives"])
+    run_case(cases, "hard negatives, scale 10", {"scale": 10.0}, {"embeddings": a, "positives": p, "negatives": neg}, f(10.0, True), ["embeddings", "positives", "negatives"])
+    write_fixture(PKG, "multiple-negatives-ranking", cases)
+
+
+@fixture("nt-xent")
+def _nt_xent():
+    cases = []
+    a, p, _ = emb_inputs(53)
+    n = a.shape[0]
+
+    def f(tau):
+        def fn(i, red):
+            z = torch.cat([i["embeddings"], i["positives"]])
+            sim = cos_sim(z, z) / tau
+            sim = sim.masked_fill(torch.eye(2 * n, dtype=torch.bool), -1e9)
+            target = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)])
+            per2 = F.cross_entropy(sim, target, reduction="none")
+            per = 0.5 * (per2[:n] + per2[n:])
+            return reduce(per, red)
+        return fn
+
+    run_case(cases, "tau 0.5", {}, {"embeddings": a, "positives": p}, f(0.5), ["embeddings", "positives"])
+    run_case(cases, "tau 0.1", {"temperature": 0.1}, {"embeddings": a, "positives": p}, f(0.1), ["embeddings", "positives"])
+    write_fixture(PKG, "nt-xent", cases)
+
+
+def supcon_official(features, labels, temperature=0.07, base_temperature=0.07):
+    # SupConLoss (HobbitLong/SupContrast), contrast_mode='all', with the current "no positive -> 0" guard
+    bsz, n_views = features.shape[0], features.shape[1]
+    labels = labels.contiguous().view(-1, 1)
+    mask = torch.eq(labels, labels.T).double()
+    contrast_count = n_views
+    contrast_feature = torch.cat(torch.unbind(features, dim=1), dim=0)
+    anchor_feature = contrast_feature
+    anchor_count = contrast_count
+    anchor_dot_contrast = torch.div(torch.matmul(anchor_feature, contrast_feature.T), temperature)
+    logits_max, _ = torch.max(anchor_dot_contrast, dim=1, keepdim=True)
+    logits = anchor_dot_contrast - logits_max.detach()
+    mask = mask.repeat(anchor_count, contrast_count)
+    logits_mask = torch.scatter(torch.ones_like(mask), 1, torch.arange(bsz * anchor_count).view(-1, 1), 0)
+    mask = mask * logits_mask
+    exp_logits = torch.exp(logits) * logits_mask
+    log_prob = logits - torch.log(exp_logits.sum(1, keepdim=True))
+    mask_pos_pairs = mask.sum(1)
+    mask_pos_pairs = torch.where(mask_pos_pairs < 1e-6, torch.ones_like(mask_pos_pairs), mask_pos_pairs)
+    mean_log_prob_pos = (mask * log_prob).sum(1) / mask_pos_pairs
+    loss = -(temperature / base_temperature) * mean_log_prob_pos
+    return loss.view(anchor_count, bsz)  # [views, N]
+
+
+@fixture("supcon")
+def _supcon():
+    cases = []
+    g = gen(54)
+    a, p = f32((6, 4), g), f32((6, 4), g)
+    y = ints([0, 1, 0, 2, 1, 0])  # class 2 has a single sample: no positive in the one-view case
+
+    def f(two_views, tau=0.07, base=0.07):
+        def fn(i, red):
+            feats = [F.normalize(i["embeddings"], dim=1)]
+            if two_views:
+                feats.append(F.normalize(i["positives"], dim=1))
+            per = supcon_official(torch.stack(feats, 1), i["labels"], tau, base).mean(0)
+            return reduce(per, red)
+        return fn
+
+    run_case(cases, "one view", {}, {"embeddings": a, "labels": y}, f(False), ["embeddings"])
+    run_case(cases, "two views tau 0.1 base 0.07", {"temperature": 0.1}, {"embeddings": a, "positives": p, "labels": y}, f(True, 0.1), ["embeddings", "positives"])
+    write_fixture(PKG, "supcon", cases)
+
+
+@fixture("triplet-margin")
+def _triplet():
+    cases = []
+    a, p, neg = emb_inputs(55)
+    n1 = neg[:, 0]
+    for params, kw in (({}, {}), ({"margin": 0.5, "p": 1, "swap": True}, {"margin": 0.5, "p": 1, "swap": True})):
+        label = ", ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+        run_case(cases, label + " [N, D] negatives", params, {"embeddings": a, "positives": p, "negatives": n1},
+                 lambda i, red, kw=kw: F.triplet_margin_loss(i["embeddings"], i["positives"], i["negatives"], reduction=red, **kw),
+                 ["embeddings", "positives", "negatives"])
+    run_case(cases, "K = 2 negatives (mean over K)", {}, {"embeddings": a, "positives": p, "negatives": neg},
+             lambda i, red: reduce(torch.stack([F.triplet_margin_loss(i["embeddings"], i["positives"], i["negatives"][:, k], reduction="none") for k in range(2)], 1).mean(1), red),
+             ["embeddings", "positives", "negatives"])
+    write_fixture(PKG, "triplet-margin", cases)
+
+
+@fixture("contrastive-pair")
+def _contrastive_pair():
+    cases = []
+    a, p, neg = emb_inputs(56)
+    n = a.shape[0]
+
+    def d(x, y):
+        return torch.sqrt(((x - y) ** 2).sum(-1) + 1e-12)
+
+    def f(m, use_neg):
+        def fn(i, red):
+            pos = d(i["embeddings"], i["positives"]) ** 2
+            if use_neg:
+                negt = (torch.clamp(m - d(i["embeddings"][:, None], i["negatives"]), min=0) ** 2).mean(1)
+            else:
+                h = torch.clamp(m - d(i["embeddings"][:, None], i["positives"][None]), min=0) ** 2
+                keep = 1 - torch.eye(n, dtype=torch.float64)
+                negt = (h * keep).sum(1) / keep.sum(1)
+            return reduce(0.5 * (pos + negt), red)
+        return fn
+
+    run_case(cases, "in-batch negatives, margin 2", {"margin": 2.0}, {"embeddings": a, "positives": p}, f(2.0, False), ["embeddings", "positives"])
+    run_case(cases, "given negatives, margin 3", {"margin": 3.0}, {"embeddings": a, "positives": p, "negatives": neg}, f(3.0, True), ["embeddings", "positives", "negatives"])
+    write_fixture(PKG, "contrastive-pair", cases)
+
+
+def gist_reference(a, p, n, ga, gp, gn, temperature, strategy, margin):
+    # sentence-transformers GISTEmbedLoss.forward, ported to fixed tensors (cos_sim), plus explicit self-masking
+    ap, aa, pp = cos_sim(a, p), cos_sim(a, a), cos_sim(p, p)
+    gap, gaa, gpp = cos_sim(ga, gp), cos_sim(ga, ga), cos_sim(gp, gp)
+    guided_sim = gap.diagonal().view(-1, 1)
+
+    def mask_fn(gmat, mat, positive_mask=None):
+        if strategy == "absolute":
+            mask = gmat > (guided_sim - margin)
+        else:
+            mask = gmat > (guided_sim * (1 - margin))
+        if positive_mask is not None:
+            mask = mask & ~positive_mask
+        return mat.masked_fill(mask, -1e9)
+
+    eye = torch.eye(a.shape[0], dtype=torch.bool)
+    ap = mask_fn(gap, ap, positive_mask=eye)
+    aa = mask_fn(gaa, aa).masked_fill(eye, -1e9)
+    pp = mask_fn(gpp, pp).masked_fill(eye, -1e9)
+    scores = [ap, aa, pp]
+    if n is not None:
+        nf, gnf = n.reshape(-1, n.shape[-1]), gn.reshape(-1, gn.shape[-1])
+        scores.append(mask_fn(cos_sim(ga, gnf), cos_sim(a, nf)))
+    scores = torch.cat(scores, 1) / temperature
+    return F.cross_entropy(scores, torch.arange(a.shape[0]), reduction="none")
+
+
+@fixture("gist-guided-info-nce")
+def _gist():
+    cases = []
+    g = gen(57)
+    a, p, neg = f32((5, 4), g), f32((5, 4), g), f32((5, 2, 4), g)
+    # the guide: the student's own embeddings plus noise, in another dimension, and one near-duplicate positive
+    ga = torch.cat([a, f32((5, 2), g, 0.3)], 1)
+    gp = torch.cat([p, f32((5, 2), g, 0.3)], 1)
+    gp[3] = gp[1] + 0.01
+    gp = gp.float().double()
+    gn = torch.cat([neg, f32((5, 2, 2), g, 0.3)], 2)
+    ins = {"embeddings": a, "positives": p, "guideEmbeddings": ga, "guidePositives": gp}
+    run_case(cases, "absolute, margin 0", {}, ins,
+             lambda i, red: reduce(gist_reference(i["embeddings"], i["positives"], None, i["guideEmbeddings"], i["guidePositives"], None, 0.01, "absolute", 0.0), red),
+             ["embeddings", "positives"])
+    ins2 = dict(ins, negatives=neg, guideNegatives=gn)
+    run_case(cases, "relative, margin 0.1, tau 0.05, negatives", {"marginStrategy": "relative", "margin": 0.1, "temperature": 0.05}, ins2,
+             lambda i, red: reduce(gist_reference(i["embeddings"], i["positives"], i["negatives"], i["guideEmbeddings"], i["guidePositives"], i["guideNegatives"], 0.05, "relative", 0.1), red),
+             ["embeddings", "positives", "negatives"])
+    write_fixture(PKG, "gist-guided-info-nce", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

@@ -11,5 +11,14 @@ runConformance({
   overrides: {
     // labels are float targets of the logits' shape (multi-label), not class ids
     'loss/binary-cross-entropy': { inputs: () => ({ logits: logits(), labels: multiHot() }) },
+    // the frozen guide model's embeddings (another dimension)
+    'loss/gist-guided-info-nce': {
+      inputs: () => ({
+        embeddings: tf.randomNormal([N, 8], 0, 1, 'float32', 1),
+        positives: tf.randomNormal([N, 8], 0, 1, 'float32', 2),
+        guideEmbeddings: tf.randomNormal([N, 4], 0, 1, 'float32', 3),
+        guidePositives: tf.randomNormal([N, 4], 0, 1, 'float32', 4),
+      }),
+    },
   },
 });

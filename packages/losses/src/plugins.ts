@@ -2,10 +2,13 @@ import type { Plugin } from '@tessera/core';
 import { activePassive } from './active-passive.js';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { compSum } from './comp-sum.js';
+import { contrastivePair } from './contrastive-pair.js';
 import { crossEntropy } from './cross-entropy.js';
 import { focal } from './focal.js';
 import { generalizedCrossEntropy } from './generalized-cross-entropy.js';
+import { gistGuidedInfoNce } from './gist-guided-info-nce.js';
 import { huber } from './huber.js';
+import { infoNce } from './info-nce.js';
 import { jsDivergence } from './js-divergence.js';
 import { klDivergence } from './kl-divergence.js';
 import { l1 } from './l1.js';
@@ -14,8 +17,10 @@ import { logCosh } from './log-cosh.js';
 import { maeNoisy } from './mae-noisy.js';
 import { mse } from './mse.js';
 import { multiMargin } from './multi-margin.js';
+import { multipleNegativesRanking } from './multiple-negatives-ranking.js';
 import { normalizedCrossEntropy } from './normalized-cross-entropy.js';
 import { normalizedFocal } from './normalized-focal.js';
+import { ntXent } from './nt-xent.js';
 import { poly1Focal } from './poly1-focal.js';
 import { poly1 } from './poly1.js';
 import { reverseCrossEntropy } from './reverse-cross-entropy.js';
@@ -23,7 +28,9 @@ import { reverseKl } from './reverse-kl.js';
 import { smoothL1 } from './smooth-l1.js';
 import { squaredHinge } from './squared-hinge.js';
 import { stablemaxCrossEntropy } from './stablemax-cross-entropy.js';
+import { supcon } from './supcon.js';
 import { symmetricCrossEntropy } from './symmetric-cross-entropy.js';
+import { tripletMargin } from './triplet-margin.js';
 import { zLoss } from './z-loss.js';
 
 /** Every plugin of @tessera/losses (losses and regularizers). */
@@ -31,10 +38,13 @@ export const allPlugins: readonly Plugin[] = [
   activePassive,
   binaryCrossEntropy,
   compSum,
+  contrastivePair,
   crossEntropy,
   focal,
   generalizedCrossEntropy,
+  gistGuidedInfoNce,
   huber,
+  infoNce,
   jsDivergence,
   klDivergence,
   l1,
@@ -43,8 +53,10 @@ export const allPlugins: readonly Plugin[] = [
   maeNoisy,
   mse,
   multiMargin,
+  multipleNegativesRanking,
   normalizedCrossEntropy,
   normalizedFocal,
+  ntXent,
   poly1Focal,
   poly1,
   reverseCrossEntropy,
@@ -52,6 +64,8 @@ export const allPlugins: readonly Plugin[] = [
   smoothL1,
   squaredHinge,
   stablemaxCrossEntropy,
+  supcon,
   symmetricCrossEntropy,
+  tripletMargin,
   zLoss,
 ];
