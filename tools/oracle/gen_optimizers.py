@@ -247,6 +247,186 @@ def sf_cases():
     return cases
 
 
+# ---------------------------------------------------------------- re-implemented references
+def run_reference(step_fn, init, grads):
+    """Runs `step_fn(name, theta, g, slot, shared) -> new theta` over the trajectory.
+    `slot` is a per-variable dict (state), `shared` a per-step dict of group values."""
+    theta = {n: v.clone() for n, v in init.items()}
+    slots = {n: {} for n in init}
+    group = {"k": 0}
+    out = []
+    for step in grads:
+        group["k"] += 1
+        for n, g in step.items():
+            theta[n] = step_fn(n, theta[n], g, slots[n], group)
+        out.append({n: tensor_json(t) for n, t in theta.items()})
+    return out
+
+
+def lion_ref(lr, b1=0.9, b2=0.99, wd=0.0):
+    # google/automl lion_pytorch.py
+    def f(n, p, g, s, _grp):
+        m = s.get("m", torch.zeros_like(p))
+        p = p * (1 - lr * wd)
+        p = p - lr * torch.sign(b1 * m + (1 - b1) * g)
+        s["m"] = b2 * m + (1 - b2) * g
+        return p
+    return f
+
+
+def adam_dir(s, g, b1, b2, eps):
+    t = s.get("t", 0) + 1
+    s["t"] = t
+    s["m"] = b1 * s.get("m", torch.zeros_like(g)) + (1 - b1) * g
+    s["v"] = b2 * s.get("v", torch.zeros_like(g)) + (1 - b2) * g * g
+    return (s["m"] / (1 - b1 ** t)) / ((s["v"] / (1 - b2 ** t)).sqrt() + eps)
+
+
+def trust(p, u, coef=1.0, eps=0.0):
+    pn, un = p.norm(), u.norm()
+    if pn == 0 or un == 0:
+        return u
+    return u * (coef * pn / (un + eps))
+
+
+def lamb_ref(lr, b1=0.9, b2=0.999, eps=1e-6, wd=0.0):
+    # optax.lamb: scale_by_adam -> add_decayed_weights -> scale_by_trust_ratio -> -lr
+    def f(n, p, g, s, _grp):
+        u = adam_dir(s, g, b1, b2, eps) + wd * p
+        return p - lr * trust(p, u)
+    return f
+
+
+def lars_ref(lr, momentum=0.9, nesterov=False, wd=0.0, coef=0.001, eps=0.0):
+    # optax.lars: add_decayed_weights -> scale_by_trust_ratio(coef) -> -lr -> trace(momentum)
+    def f(n, p, g, s, _grp):
+        u = -lr * trust(p, g + wd * p, coef, eps)
+        b = u if "b" not in s else momentum * s["b"] + u
+        s["b"] = b
+        return p + (u + momentum * b if nesterov else b)
+    return f
+
+
+def adabelief_ref(lr, b1=0.9, b2=0.999, eps=1e-16, eps_root=1e-16, wd=0.0):
+    # optax.scale_by_belief (prediction error against the previous mean) + decoupled decay
+    def f(n, p, g, s, _grp):
+        t = s.get("t", 0) + 1
+        s["t"] = t
+        m_old = s.get("m", torch.zeros_like(g))
+        s["m"] = b1 * m_old + (1 - b1) * g
+        s["s"] = b2 * s.get("s", torch.zeros_like(g)) + (1 - b2) * (g - m_old) ** 2 + eps_root
+        d = (s["m"] / (1 - b1 ** t)) / ((s["s"] / (1 - b2 ** t)).sqrt() + eps)
+        return p - lr * (d + wd * p)
+    return f
+
+
+def adan_ref(lr, b1=0.98, b2=0.92, b3=0.99, eps=1e-8, wd=0.0, no_prox=False):
+    # sail-sg/Adan adan.py, single-tensor path; group step k
+    def f(n, p, g, s, grp):
+        k = grp["k"]
+        if "prev" not in s:
+            s.update(m=torch.zeros_like(g), v=torch.zeros_like(g), n=torch.zeros_like(g), prev=g.clone())
+        diff = g - s["prev"]
+        s["m"] = b1 * s["m"] + (1 - b1) * g
+        s["v"] = b2 * s["v"] + (1 - b2) * diff
+        s["n"] = b3 * s["n"] + (1 - b3) * (g + b2 * diff) ** 2
+        denom = s["n"].sqrt() / math.sqrt(1 - b3 ** k) + eps
+        u = (s["m"] / (1 - b1 ** k) + b2 * s["v"] / (1 - b2 ** k)) / denom
+        s["prev"] = g.clone()
+        if no_prox:
+            return p * (1 - lr * wd) - lr * u
+        return (p - lr * u) / (1 + lr * wd)
+    return f
+
+
+def novograd_ref(lr, b1=0.9, b2=0.25, eps=1e-6, wd=0.0):
+    # optax.scale_by_novograd
+    def f(n, p, g, s, _grp):
+        sq = (g * g).sum()
+        nu = sq if "nu" not in s else b2 * s["nu"] + (1 - b2) * sq
+        a = g / (nu.sqrt() + eps) + wd * p
+        m = a if "m" not in s else b1 * s["m"] + a
+        s["nu"], s["m"] = nu, m
+        return p - lr * m
+    return f
+
+
+def adafactor_ref(lr, min_dim=128, decay_rate=0.8, clip=1.0, param_scale=True, momentum=0.0, wd=0.0, eps=1e-30):
+    # optax.adafactor: scale_by_factored_rms -> clip_by_block_rms -> lr -> scale_by_param_block_rms
+    #                  -> ema(momentum) -> add_decayed_weights -> scale(-1)
+    import numpy as np
+
+    def dims(shape):
+        if len(shape) < 2:
+            return None
+        order = np.argsort(shape, kind="stable")
+        if shape[order[-2]] < min_dim:
+            return None
+        return int(order[-2]), int(order[-1])
+
+    def rms(x):
+        return (x * x).mean().sqrt()
+
+    def f(n, p, g, s, _grp):
+        k = s.get("k", 0)
+        rho = 1 - (k + 1) ** (-decay_rate)
+        s["k"] = k + 1
+        g2 = g * g + eps
+        dd = dims(list(g.shape))
+        if dd is None:
+            s["v"] = rho * s.get("v", torch.zeros_like(g)) + (1 - rho) * g2
+            u = g * s["v"] ** -0.5
+        else:
+            d1, d0 = dd
+            s["row"] = rho * s.get("row", torch.zeros_like(g2.mean(d0))) + (1 - rho) * g2.mean(d0)
+            s["col"] = rho * s.get("col", torch.zeros_like(g2.mean(d1))) + (1 - rho) * g2.mean(d1)
+            rd1 = d1 - 1 if d1 > d0 else d1
+            rf = (s["row"] / s["row"].mean(rd1, keepdim=True)) ** -0.5
+            cf = s["col"] ** -0.5
+            u = g * rf.unsqueeze(d0) * cf.unsqueeze(d1)
+        if clip is not None:
+            u = u / torch.clamp(rms(u) / clip, min=1.0)
+        u = lr * u
+        if param_scale:
+            u = u * torch.clamp(rms(p), min=1e-3)
+        if momentum > 0:
+            s["mom"] = momentum * s.get("mom", torch.zeros_like(u)) + (1 - momentum) * u
+            u = s["mom"]
+        u = u + wd * p
+        return p - u
+    return f
+
+
+def reference_cases():
+    specs = [
+        ("lion-default", "lion", {}, lion_ref(1e-4)),
+        ("lion-wd", "lion", {"learningRate": 0.01, "beta1": 0.8, "beta2": 0.95, "weightDecay": 0.5}, lion_ref(0.01, 0.8, 0.95, 0.5)),
+        ("lamb-default", "lamb", {"learningRate": 0.01}, lamb_ref(0.01)),
+        ("lamb-wd", "lamb", {"learningRate": 0.02, "beta1": 0.8, "epsilon": 1e-4, "weightDecay": 0.1}, lamb_ref(0.02, 0.8, 0.999, 1e-4, 0.1)),
+        ("lars-default", "lars", {"learningRate": 0.5}, lars_ref(0.5)),
+        ("lars-nesterov-wd", "lars", {"learningRate": 1.0, "momentum": 0.8, "nesterov": True, "weightDecay": 0.01, "trustCoefficient": 0.01, "epsilon": 1e-3},
+         lars_ref(1.0, 0.8, True, 0.01, 0.01, 1e-3)),
+        ("adabelief-default", "adabelief", {"learningRate": 0.01}, adabelief_ref(0.01)),
+        ("adabelief-wd", "adabelief", {"learningRate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-8, "epsRoot": 1e-10, "weightDecay": 0.1},
+         adabelief_ref(0.01, 0.8, 0.99, 1e-8, 1e-10, 0.1)),
+        ("adan-default", "adan", {"learningRate": 0.01}, adan_ref(0.01)),
+        ("adan-prox-wd", "adan", {"learningRate": 0.01, "beta1": 0.9, "beta2": 0.8, "beta3": 0.95, "weightDecay": 0.2}, adan_ref(0.01, 0.9, 0.8, 0.95, 1e-8, 0.2)),
+        ("adan-noprox", "adan", {"learningRate": 0.01, "weightDecay": 0.2, "noProx": True}, adan_ref(0.01, wd=0.2, no_prox=True)),
+        ("novograd-default", "novograd", {"learningRate": 0.01}, novograd_ref(0.01)),
+        ("novograd-wd", "novograd", {"learningRate": 0.01, "beta1": 0.8, "beta2": 0.5, "epsilon": 1e-4, "weightDecay": 0.1}, novograd_ref(0.01, 0.8, 0.5, 1e-4, 0.1)),
+        ("adafactor-unfactored", "adafactor", {}, adafactor_ref(1e-2)),
+        ("adafactor-factored", "adafactor", {"learningRate": 0.05, "minDimSizeToFactor": 2, "decayRate": 0.7, "clippingThreshold": 0.5, "momentum": 0.9, "weightDecayRate": 0.01},
+         adafactor_ref(0.05, 2, 0.7, 0.5, True, 0.9, 0.01)),
+        ("adafactor-noscale", "adafactor", {"learningRate": 0.01, "minDimSizeToFactor": 3, "multiplyByParameterScale": False}, adafactor_ref(0.01, 3, param_scale=False)),
+    ]
+    cases = []
+    for i, (name, opt, p, fn) in enumerate(specs):
+        init, grads = make_problem(700 + i)
+        cases.append({"name": name, "optimizer": opt, "params": p, "init": {n: tensor_json(v) for n, v in init.items()},
+                      "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads], "expected": run_reference(fn, init, grads)})
+    return cases
+
+
 # ---------------------------------------------------------------- schedules
 def optax_polynomial(init, end, power, steps, begin=0):
     if steps <= 0:
@@ -444,5 +624,6 @@ if __name__ == "__main__":
     write_fixture("optimizers", "torch-optim", torch_cases())
     write_fixture("optimizers", "schedules", schedule_cases())
     write_fixture("optimizers", "sam", sam_cases())
+    write_fixture("optimizers", "reference-optimizers", reference_cases())
     write_fixture("optimizers", "schedule-free", sf_cases())
     write_fixture("optimizers", "one-cycle-momentum", onecycle_momentum_cases())

@@ -8,6 +8,13 @@ import { nadam } from './nadam.js';
 import { radam } from './radam.js';
 import { rmsprop } from './rmsprop.js';
 import { rprop } from './rprop.js';
+import { lion } from './lion.js';
+import { lamb } from './lamb.js';
+import { lars } from './lars.js';
+import { adabelief } from './adabelief.js';
+import { adan } from './adan.js';
+import { novograd } from './novograd.js';
+import { adafactor } from './adafactor.js';
 import { asam, sam } from './sam.js';
 import { scheduleFree, scheduleFreeAdamw, scheduleFreeSgd } from './schedule-free.js';
 import { sgd } from './sgd.js';
@@ -23,6 +30,13 @@ export { adadelta, AdadeltaOptimizer } from './adadelta.js';
 export { rmsprop, RmspropOptimizer } from './rmsprop.js';
 export { rprop, RpropOptimizer } from './rprop.js';
 export { asgd, AsgdOptimizer } from './asgd.js';
+export { lion, LionOptimizer, scaleByLion } from './lion.js';
+export { lamb, LambOptimizer } from './lamb.js';
+export { lars, LarsOptimizer } from './lars.js';
+export { adabelief, AdabeliefOptimizer, scaleByBelief } from './adabelief.js';
+export { adan, AdanOptimizer } from './adan.js';
+export { novograd, NovogradOptimizer, scaleByNovograd } from './novograd.js';
+export { adafactor, AdafactorOptimizer, scaleByFactoredRms, factoredDims } from './adafactor.js';
 export { sam, asam, SamOptimizer, SamOptimizerClass, AsamOptimizerClass } from './sam.js';
 export {
   scheduleFree, scheduleFreeAdamw, scheduleFreeSgd, ScheduleFreeOptimizer, scheduleFreeTransform,
@@ -30,4 +44,5 @@ export {
 } from './schedule-free.js';
 
 /** Every optimizer plugin of the package. */
-export const allOptimizers = [sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, rmsprop, rprop, asgd, sam, asam, scheduleFreeSgd, scheduleFreeAdamw, scheduleFree];
+export const allOptimizers = [sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, rmsprop, rprop, asgd, sam, asam, scheduleFreeSgd, scheduleFreeAdamw, scheduleFree,
+  lion, lamb, lars, adabelief, adan, novograd, adafactor];

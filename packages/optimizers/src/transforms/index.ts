@@ -13,3 +13,4 @@ export { injectHyperparams } from './inject-hyperparams.js';
 export { partition, type Labeler } from './partition.js';
 export { lookahead, type LookaheadOptions } from './lookahead.js';
 export { ema, emaParams, type EmaOptions } from './ema.js';
+export { scaleByTrustRatio } from './scale-by-trust-ratio.js';
