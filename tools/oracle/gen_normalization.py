@@ -722,7 +722,56 @@ def batch_channel_norm_cases():
     write_fixture(PKG, "batch-channel-norm", cases)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases, small_norm_cases, batch_channel_norm_cases]
+# ---------------------------------------------------------------------------
+# weight-standardization: the official WS conv (joe-siyuan-qiao/WeightStandardization):
+# w = W - mean_fanin(W); w = w / (std_unbiased(w) + 1e-5); F.conv2d. Kernels are stored in the
+# tfjs layout ([in, out], [k, in, out], [kh, kw, in, out]).
+
+def _ws(w_t, eps, placement):
+    w = w_t - w_t.reshape(w_t.shape[0], -1).mean(1).view(-1, *([1] * (w_t.dim() - 1)))
+    flat = w.reshape(w.shape[0], -1)
+    if placement == "outside":
+        std = flat.std(dim=1) + eps
+    else:
+        std = torch.pow(flat.var(dim=1) + eps, 0.5)
+    return w / std.view(-1, *([1] * (w_t.dim() - 1)))
+
+
+def weight_standardization_cases():
+    cases = []
+    specs = [
+        dict(name="conv2d-valid-k3", x=(2, 5, 5, 3), k=3, filters=4, stride=1, padding="valid", placement="outside"),
+        dict(name="conv2d-same-k3", x=(2, 4, 4, 2), k=3, filters=3, stride=1, padding="same", placement="outside"),
+        dict(name="conv1d-valid-k2-stride2", x=(2, 7, 3), k=2, filters=4, stride=2, padding="valid", placement="outside"),
+        dict(name="dense-inside", x=(4, 5), k=1, filters=3, stride=1, padding="valid", placement="inside"),
+    ]
+    for i, s in enumerate(specs):
+        g = gen(1400 + i)
+        rank = len(s["x"])
+        cin = s["x"][-1]
+        kshape = [cin, s["filters"]] if rank == 2 else [s["k"], cin, s["filters"]] if rank == 3 else [s["k"], s["k"], cin, s["filters"]]
+        x = f32(s["x"], g)
+        kernel = (0.4 * f32(tuple(kshape), g) + 0.1).float().double()
+        bias = (0.2 * f32((s["filters"],), g)).float().double()
+        xl, kl, bl = leaf(x), leaf(kernel), leaf(bias)
+        if rank == 2:
+            w = _ws(kl.t(), 1e-5, s["placement"])
+            y = xl @ w.t() + bl
+        elif rank == 3:
+            w = _ws(kl.permute(2, 1, 0), 1e-5, s["placement"])
+            y = F.conv1d(xl.permute(0, 2, 1), w, bl, stride=s["stride"], padding=s["padding"]).permute(0, 2, 1)
+        else:
+            w = _ws(kl.permute(3, 2, 0, 1), 1e-5, s["placement"])
+            y = to_cl(F.conv2d(to_cf(xl), w, bl, stride=s["stride"], padding=s["padding"]))
+        dy = f32(tuple(y.shape), g)
+        dx, dk, db = grads(y, dy, xl, kl, bl)
+        params = dict(filters=s["filters"], kernelSize=s["k"], strides=s["stride"], padding=s["padding"], epsPlacement=s["placement"])
+        cases.append(dict(name=s["name"], params=params, x=tensor_json(x), kernel=tensor_json(kernel), bias=tensor_json(bias),
+                          dy=tensor_json(dy), y=tensor_json(y), dx=tensor_json(dx), dkernel=tensor_json(dk), dbias=tensor_json(db)))
+    write_fixture(PKG, "weight-standardization", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases, small_norm_cases, batch_channel_norm_cases, weight_standardization_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

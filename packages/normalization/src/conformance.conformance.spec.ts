@@ -7,5 +7,7 @@ runConformance({
     'normalization/group-norm': { params: { numGroups: 2 } },
     'normalization/evonorm-s0': { params: { numGroups: 2 } },
     'normalization/batch-channel-norm': { params: { numGroups: 2 } },
+    // a convolution: keep the default input's shape with 8 filters of size 1
+    'normalization/weight-standardization': { params: { filters: 8, kernelSize: 1 } },
   },
 });

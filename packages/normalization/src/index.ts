@@ -35,3 +35,4 @@ export { scaleNorm, ScaleNorm, scaleNormPlugin, scaleNormParams, type ScaleNormP
 export { layerNormScaling, LayerNormScaling, layerNormScalingPlugin, layerNormScalingParams, type LayerNormScalingParams } from './layer-norm-scaling.js';
 export { qkNorm, QkNorm, qkNormPlugin, qkNormParams, type QkNormParams } from './qk-norm.js';
 export { batchChannelNorm, BatchChannelNorm, batchChannelNormPlugin, batchChannelNormParams, type BatchChannelNormParams } from './batch-channel-norm.js';
+export { standardizeWeight, WeightStandardization, weightStandardizationPlugin, weightStandardizationParams, type WeightStandardizationParams } from './weight-standardization.js';

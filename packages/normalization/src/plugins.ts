@@ -15,6 +15,7 @@ import { scaleNormPlugin } from './scale-norm.js';
 import { layerNormScalingPlugin } from './layer-norm-scaling.js';
 import { qkNormPlugin } from './qk-norm.js';
 import { batchChannelNormPlugin } from './batch-channel-norm.js';
+import { weightStandardizationPlugin } from './weight-standardization.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin, scaleNormPlugin, layerNormScalingPlugin, qkNormPlugin, batchChannelNormPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin, scaleNormPlugin, layerNormScalingPlugin, qkNormPlugin, batchChannelNormPlugin, weightStandardizationPlugin];
