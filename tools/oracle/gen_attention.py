@@ -203,7 +203,58 @@ def urpe_attention(q, k, v, allowed, p, weights=None):
     return a @ v
 
 
+class NewtonInverse(torch.autograd.Function):
+    """SOFT's official _NewtonInverseKernel: Newton-Schulz forward, analytic -V^T g V^T backward."""
+
+    @staticmethod
+    def forward(ctx, mat, iters, lam):
+        with torch.no_grad():
+            eye = torch.eye(mat.shape[-1], dtype=mat.dtype)
+            alpha = 0.9 * 2 / torch.max(torch.sum(mat, dim=-1), -1)[0] ** 2
+            P = mat + lam * eye
+            V = alpha[..., None, None] * P
+            for _ in range(iters):
+                V = 2 * V - V @ P @ V
+        ctx.save_for_backward(V)
+        return V
+
+    @staticmethod
+    def backward(ctx, g):
+        (V,) = ctx.saved_tensors
+        return -(V.transpose(-1, -2) @ g @ V.transpose(-1, -2)), None, None
+
+
+def gaussian(a, b, s):
+    d2 = (a.unsqueeze(-2) - b.unsqueeze(-3)).pow(2).sum(-1)
+    return torch.exp(-s / 2 * d2)
+
+
+def soft_attention(q, k, v, allowed, p):
+    s = p.get("scale") or 1 / math.sqrt(q.shape[-1])
+    tq, tk = q.shape[-2], k.shape[-2]
+    per_query = allowed is not None and not bool((allowed == allowed[..., :1, :]).all())
+    if p.get("_causal") or per_query:
+        w = gaussian(q, k, s)
+        if allowed is not None:
+            w = w.masked_fill(~allowed, 0.0)
+        return w @ v
+    keyw = torch.ones(tk, dtype=q.dtype) if allowed is None else allowed[..., 0, :].to(q.dtype)  # [B,H,Tk]
+    keyw = keyw.expand(q.shape[0], q.shape[1], tk)
+    m = min(p.get("numLandmarks", 16), tk)
+    seg = torch.tensor([j * m // tk for j in range(tk)])
+    member = (seg.view(1, -1) == torch.arange(m).view(-1, 1)).to(q.dtype)  # [m, Tk]
+    w = member * keyw.unsqueeze(-2)
+    avg = w / w.sum(-1, keepdim=True).clamp(min=1)
+    L = avg @ k
+    k1 = gaussian(q, L, s)
+    k2 = gaussian(L, L, s)
+    k3 = gaussian(L, k, s) * keyw.unsqueeze(-2)
+    inv = NewtonInverse.apply(k2, p.get("iterations", 20), p.get("regularization", 0.01))
+    return k1 @ inv @ (k3 @ v)
+
+
 VARIANTS = {
+    "soft": soft_attention,
     "entmax15": entmax15_attention,
     "two-pass": softmax_attention,
     "urpe": urpe_attention,
@@ -234,7 +285,7 @@ def make_case(variant, gen, shape_q, tk, dv=None, mask=None, causal=False, param
         for name, t in weights.items():
             wt[name] = t.clone().requires_grad_(True)
         extra["weights"] = wt
-    out = fn(q, k, v, allowed, params, **extra)
+    out = fn(q, k, v, allowed, {**params, "_causal": causal} if variant == "soft" else params, **extra)
     loss = (out * g).sum()
     loss.backward()
     case = {
@@ -404,7 +455,22 @@ def gen_urpe():
     write_fixture("attention", "urpe", cases)
 
 
+def gen_soft():
+    cases = {}
+    gen = torch.Generator().manual_seed(19)
+    # non-causal Nystrom (m < Tk), key padding, landmarks = keys (m >= Tk)
+    cases["nystrom"] = make_case("soft", gen, (2, 2, 9, 4), 12, params={"numLandmarks": 4})
+    cases["nystromKeyPadding"] = make_case("soft", gen, (2, 2, 5, 4), 10, mask=key_padding(2, 10, [10, 6]), params={"numLandmarks": 3})
+    cases["landmarksAreKeys"] = make_case("soft", gen, (1, 2, 6, 4), 5, params={"numLandmarks": 16, "iterations": 30})
+    # causal / per-query masks: the exact Gaussian kernel
+    c = standard_cases("soft", 10, params={})
+    for name in ("causal", "keyPaddingCausal", "fullyMaskedRow", "crossCausal"):
+        cases[name] = c[name]
+    write_fixture("attention", "soft", cases)
+
+
 if __name__ == "__main__":
+    gen_soft()
     gen_entmax15()
     gen_two_pass()
     gen_urpe()
