@@ -1,0 +1,13 @@
+/**
+ * @tessera/miners — miners (hard negatives, guide filters), per-sample
+ * reweighters, pruning and rewind callbacks, and training callbacks.
+ */
+export { default as minersModule } from './module.js';
+export { allPlugins } from './plugins.js';
+export { withMiners } from './with-miners.js';
+export { cosineMatrix, l2Normalize, detached, PACKAGE } from './mining-utils.js';
+// miners
+export { hardNegative } from './hard-negative.js';
+export { batchHard } from './batch-hard.js';
+export { semiHard } from './semi-hard.js';
+export { gistGuideFilter } from './gist-guide-filter.js';

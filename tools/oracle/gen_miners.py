@@ -1,0 +1,289 @@
+"""Fixtures of @tessera/miners, from the reference definitions re-implemented in PyTorch 1.13.
+
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 tools/oracle/gen_miners.py [name ...]
+
+No network and no extra packages: the definitions of pytorch-metric-learning
+(`BatchHardMiner`, `TripletMarginMiner(type_of_triplets="semihard")`, the
+default `LpDistance(p=2, power=1, normalize_embeddings=True)`) and of
+sentence-transformers (`util.mine_hard_negatives` filters, `GISTEmbedLoss`'s
+guide rule) are written out below, loop by loop, independently of the
+TypeScript code (which is vectorised). Each fixture
+`packages/miners/src/__fixtures__/<miner>.json` holds cases
+`{name, params, inputs, expected}` with mined indices, validity flags and, where
+useful, the value and gradient of a downstream loss through the mined rows.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import f32, tensor_json, write_fixture  # noqa: E402
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+PKG = "miners"
+GENERATORS = {}
+
+
+def fixture(name):
+    def deco(fn):
+        GENERATORS[name] = fn
+        return fn
+    return deco
+
+
+def gen(seed):
+    return torch.Generator().manual_seed(seed)
+
+
+def lp_distance(x):
+    """PML LpDistance(p=2, power=1, normalize_embeddings=True)."""
+    e = F.normalize(x, p=2, dim=1)
+    return torch.cdist(e, e, p=2)
+
+
+def pml_batch_hard(x, labels):
+    """PML BatchHardMiner: hardest positive (max dist, j != i, same label), hardest negative (min dist, other label)."""
+    d = lp_distance(x)
+    n = x.shape[0]
+    pos_idx, neg_idx, keep = [], [], []
+    for i in range(n):
+        pos = [j for j in range(n) if j != i and labels[j] == labels[i]]
+        neg = [j for j in range(n) if labels[j] != labels[i]]
+        if pos and neg:
+            pos_idx.append(max(pos, key=lambda j: d[i, j].item()))
+            neg_idx.append(min(neg, key=lambda j: d[i, j].item()))
+            keep.append(1)
+        else:
+            pos_idx.append(0)
+            neg_idx.append(0)
+            keep.append(0)
+    return d, pos_idx, neg_idx, keep
+
+
+def pml_semihard_triplets(x, labels, margin):
+    """PML TripletMarginMiner(margin, type_of_triplets="semihard"): all (a, p, n) with 0 < d_an - d_ap <= margin."""
+    d = lp_distance(x)
+    n = x.shape[0]
+    out = set()
+    for a in range(n):
+        for p in range(n):
+            if p == a or labels[p] != labels[a]:
+                continue
+            for q in range(n):
+                if labels[q] == labels[a]:
+                    continue
+                m = d[a, q] - d[a, p]
+                if m <= margin and m > 0:
+                    out.add((a, p, q))
+    return out
+
+
+@fixture("batch-hard")
+def batch_hard():
+    cases = []
+    for name, seed, n, dim, labels, margin in [
+        ("4 classes", 1, 12, 5, [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3], 0.3),
+        ("singleton class and one class only rows", 2, 7, 4, [0, 0, 1, 1, 1, 2, 0], 1.0),
+    ]:
+        x = f32((n, dim), gen(seed)).requires_grad_(True)
+        d, pi, ni, keep = pml_batch_hard(x.detach(), labels)
+        # Downstream: torch triplet_margin_loss on the mined triplets, mean over kept anchors.
+        per = F.triplet_margin_loss(x, x[pi], x[ni], margin=margin, reduction="none")
+        w = torch.tensor(keep, dtype=torch.float64)
+        loss = (per * w).sum() / w.sum()
+        loss.backward()
+        cases.append({
+            "name": name, "params": {}, "margin": margin,
+            "inputs": {"embeddings": tensor_json(x), "labels": tensor_json(torch.tensor(labels), "int32")},
+            "expected": {
+                "positiveIndices": tensor_json(torch.tensor(pi), "int32"),
+                "negativeIndices": tensor_json(torch.tensor(ni).unsqueeze(1), "int32"),
+                "weights": tensor_json(w),
+                "tripletLoss": loss.item(),
+                "grad": tensor_json(x.grad),
+            },
+        })
+    return cases
+
+
+@fixture("semi-hard")
+def semi_hard():
+    cases = []
+    for name, seed, n, dim, labels, margin, k in [
+        ("margin 0.2, K 1", 3, 12, 4, [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], 0.2, 1),
+        ("margin 0.5, K 2", 4, 10, 3, [0, 0, 1, 1, 2, 2, 3, 3, 4, 4], 0.5, 2),
+    ]:
+        x = f32((n, dim), gen(seed))
+        d, pi, _, _ = pml_batch_hard(x, labels)
+        triplets = pml_semihard_triplets(x, labels, margin)
+        idx, valid, w = [], [], []
+        for a in range(n):
+            has_pos = any(j != a and labels[j] == labels[a] for j in range(n))
+            cands = sorted([q for (aa, p, q) in triplets if aa == a and p == pi[a]], key=lambda q: d[a, q].item()) if has_pos else []
+            chosen = cands[:k]
+            idx.append(chosen + [0] * (k - len(chosen)))
+            valid.append([1] * len(chosen) + [0] * (k - len(chosen)))
+            w.append(1.0 if len(chosen) == k else 0.0)
+        cases.append({
+            "name": name, "params": {"margin": margin, "numNegatives": k},
+            "inputs": {"embeddings": tensor_json(x), "labels": tensor_json(torch.tensor(labels), "int32")},
+            "expected": {
+                "positiveIndices": tensor_json(torch.tensor(pi), "int32"),
+                "negativeIndices": tensor_json(torch.tensor(idx), "int32"),
+                "negativeMask": tensor_json(torch.tensor(valid), "bool"),
+                "weights": tensor_json(torch.tensor(w, dtype=torch.float64)),
+                "tripletCount": len(triplets),
+            },
+        })
+    return cases
+
+
+def pool_of(a, p, negs, in_batch, include_anchors):
+    blocks, parts = [], []
+    n = a.shape[0]
+    if in_batch:
+        blocks.append(("positives", len(parts and torch.cat(parts)) if parts else 0, n))
+        parts.append(p)
+    if include_anchors:
+        blocks.append(("anchors", sum(t.shape[0] for t in parts), n))
+        parts.append(a)
+    if negs is not None:
+        blocks.append(("negatives", sum(t.shape[0] for t in parts), negs.shape[0] * negs.shape[1]))
+        parts.append(negs.reshape(-1, negs.shape[2]))
+    return torch.cat(parts), blocks
+
+
+def base_excluded(i, j, blocks, labels, p, pool):
+    """Own positive, itself, same group, or a duplicate of the own positive."""
+    for name, start, rows in blocks:
+        if start <= j < start + rows and name in ("positives", "anchors"):
+            r = j - start
+            if r == i or (labels is not None and labels[r] == labels[i]):
+                return True
+    return F.cosine_similarity(p[i], pool[j], dim=0).item() >= 1 - 1e-6
+
+
+def st_mine(scores_row, keep_row, k, range_min, range_max):
+    """sentence-transformers mine_hard_negatives, sampling "top": rank survivors by score, slice [range_min, range_max), take k."""
+    surv = sorted([j for j in range(len(scores_row)) if keep_row[j]], key=lambda j: -scores_row[j])
+    hi = len(surv) if range_max is None else min(range_max, len(surv))
+    chosen = surv[range_min:hi][:k]
+    return chosen + [0] * (k - len(chosen)), [1] * len(chosen) + [0] * (k - len(chosen))
+
+
+@fixture("hard-negative")
+def hard_negative():
+    cases = []
+    specs = [
+        ("in-batch only, defaults", 5, 8, 6, 0, None, {}),
+        ("candidates + absolute margin 0.05 + labels", 6, 8, 6, 4, [0, 1, 2, 3, 0, 1, 2, 3], {"absoluteMargin": 0.05, "numNegatives": 2}),
+        ("relative margin, range [1, 6), maxScore", 7, 6, 5, 3, None, {"relativeMargin": 0.1, "rangeMin": 1, "rangeMax": 6, "maxScore": 0.9, "numNegatives": 2}),
+        ("minScore filters everything for some rows", 8, 6, 4, 2, None, {"minScore": 0.3, "numNegatives": 2}),
+        ("candidates only (inBatch false)", 9, 5, 4, 5, None, {"inBatch": False, "numNegatives": 3}),
+    ]
+    for name, seed, n, dim, kc, labels, params in specs:
+        g = gen(seed)
+        a = f32((n, dim), g)
+        p = (a + 0.7 * f32((n, dim), g)).float().double()
+        negs = f32((n, kc, dim), g) if kc else None
+        if kc:
+            # Plant a near-duplicate of anchor 0's positive among row 1's candidates: a false negative.
+            negs[1, 0] = (p[0] + 0.05 * f32((dim,), g)).float().double()
+        full = {"numNegatives": 3, "rangeMin": 0, "rangeMax": None, "maxScore": None, "minScore": None,
+                "absoluteMargin": None, "relativeMargin": None, "inBatch": True}
+        full.update(params)
+        pool, blocks = pool_of(a, p, negs, full["inBatch"], False)
+        k = full["numNegatives"]
+        idx, valid, w = [], [], []
+        for i in range(n):
+            s = [F.cosine_similarity(a[i], pool[j], dim=0).item() for j in range(pool.shape[0])]
+            sp = F.cosine_similarity(a[i], p[i], dim=0).item()
+            keep = []
+            for j in range(pool.shape[0]):
+                ok = not base_excluded(i, j, blocks, labels, p, pool)
+                if full["absoluteMargin"] is not None and s[j] > sp - full["absoluteMargin"]:
+                    ok = False
+                if full["relativeMargin"] is not None and s[j] > sp * (1 - full["relativeMargin"]):
+                    ok = False
+                if full["maxScore"] is not None and s[j] > full["maxScore"]:
+                    ok = False
+                if full["minScore"] is not None and s[j] < full["minScore"]:
+                    ok = False
+                keep.append(ok)
+            ci, cv = st_mine(s, keep, k, full["rangeMin"], full["rangeMax"])
+            idx.append(ci)
+            valid.append(cv)
+            w.append(1.0 if all(cv) else 0.0)
+        inputs = {"embeddings": tensor_json(a), "positives": tensor_json(p)}
+        if negs is not None:
+            inputs["negatives"] = tensor_json(negs)
+        if labels is not None:
+            inputs["labels"] = tensor_json(torch.tensor(labels), "int32")
+        cases.append({"name": name, "params": params, "inputs": inputs, "expected": {
+            "negativeIndices": tensor_json(torch.tensor(idx), "int32"),
+            "negativeMask": tensor_json(torch.tensor(valid), "bool"),
+            "weights": tensor_json(torch.tensor(w, dtype=torch.float64)),
+        }})
+    return cases
+
+
+@fixture("gist-guide-filter")
+def gist_guide_filter():
+    cases = []
+    specs = [
+        ("absolute margin 0, anchors and positives", 10, 6, 5, 0, {"numNegatives": 2}),
+        ("absolute margin 0.1 with candidates", 11, 6, 5, 2, {"numNegatives": 3, "margin": 0.1}),
+        ("relative margin 0.05", 12, 5, 4, 0, {"numNegatives": 2, "marginStrategy": "relative", "margin": 0.05}),
+        ("duplicate anchor/positive row (t = 1): self never selected", 13, 5, 4, 0, {"numNegatives": 2, "margin": 0.0}),
+    ]
+    for name, seed, n, dim, kc, params in specs:
+        g = gen(seed)
+        a = f32((n, dim), g)
+        p = (a + 0.8 * f32((n, dim), g)).float().double()
+        negs = f32((n, kc, dim), g) if kc else None
+        ga = (a + 0.3 * f32((n, dim), g)).float().double()
+        gp = (p + 0.3 * f32((n, dim), g)).float().double()
+        gn = (negs + 0.3 * f32(negs.shape, g)).float().double() if kc else None
+        if name.startswith("duplicate"):
+            p[2] = a[2]
+            gp[2] = ga[2]
+        full = {"numNegatives": 3, "marginStrategy": "absolute", "margin": 0.0}
+        full.update(params)
+        pool, blocks = pool_of(a, p, negs, True, True)
+        gpool, _ = pool_of(ga, gp, gn, True, True)
+        k = full["numNegatives"]
+        idx, valid, w = [], [], []
+        for i in range(n):
+            t = F.cosine_similarity(ga[i], gp[i], dim=0).item()
+            limit = t - full["margin"] if full["marginStrategy"] == "absolute" else t * (1 - full["margin"])
+            s = [F.cosine_similarity(a[i], pool[j], dim=0).item() for j in range(pool.shape[0])]
+            keep = []
+            for j in range(pool.shape[0]):
+                ok = not base_excluded(i, j, blocks, None, p, pool)
+                # GISTEmbedLoss: mask where guide_sim > threshold (strict).
+                if F.cosine_similarity(ga[i], gpool[j], dim=0).item() > limit:
+                    ok = False
+                keep.append(ok)
+            ci, cv = st_mine(s, keep, k, 0, None)
+            idx.append(ci)
+            valid.append(cv)
+            w.append(1.0 if all(cv) else 0.0)
+        inputs = {"embeddings": tensor_json(a), "positives": tensor_json(p), "guideEmbeddings": tensor_json(ga), "guidePositives": tensor_json(gp)}
+        if kc:
+            inputs["negatives"] = tensor_json(negs)
+            inputs["guideNegatives"] = tensor_json(gn)
+        cases.append({"name": name, "params": params, "inputs": inputs, "expected": {
+            "negativeIndices": tensor_json(torch.tensor(idx), "int32"),
+            "negativeMask": tensor_json(torch.tensor(valid), "bool"),
+            "weights": tensor_json(torch.tensor(w, dtype=torch.float64)),
+        }})
+    return cases
+
+
+if __name__ == "__main__":
+    only = set(sys.argv[1:])
+    for key, fn in GENERATORS.items():
+        if only and key not in only:
+            continue
+        write_fixture(PKG, key, fn())
