@@ -612,6 +612,29 @@ def schedule_cases():
     return cases
 
 
+def plateau_cases():
+    gen = torch.Generator().manual_seed(900)
+    noise = (torch.rand(40, generator=gen) * 0.2).tolist()
+    metrics = [1.0 / (1 + i) + n if i < 10 else 0.1 + n for i, n in enumerate(noise)]
+    out = []
+    for kw, ts in [
+        ({}, {}),
+        ({"patience": 2, "factor": 0.5}, {"patience": 2, "factor": 0.5}),
+        ({"patience": 1, "factor": 0.3, "cooldown": 2, "minLr": 0.05, "threshold": 0.01, "thresholdMode": "abs"},
+         {"patience": 1, "factor": 0.3, "cooldown": 2, "min_lr": 0.05, "threshold": 0.01, "threshold_mode": "abs"}),
+        ({"mode": "max", "patience": 3}, {"mode": "max", "patience": 3}),
+    ]:
+        p = torch.nn.Parameter(torch.zeros(1))
+        opt = torch.optim.SGD([p], lr=1.0)
+        sch = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **ts)
+        lrs = []
+        for m in metrics:
+            sch.step(m)
+            lrs.append(opt.param_groups[0]["lr"])
+        out.append({"params": kw, "metrics": metrics, "lrs": lrs})
+    return out
+
+
 def onecycle_momentum_cases():
     # torch OneCycleLR's momentum cycle has different phase ends; our momentumAt follows the
     # optax boundaries of the rate, interpolated from maxMomentum to baseMomentum and back.
@@ -627,3 +650,4 @@ if __name__ == "__main__":
     write_fixture("optimizers", "reference-optimizers", reference_cases())
     write_fixture("optimizers", "schedule-free", sf_cases())
     write_fixture("optimizers", "one-cycle-momentum", onecycle_momentum_cases())
+    write_fixture("optimizers", "reduce-on-plateau", plateau_cases())

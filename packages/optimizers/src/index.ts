@@ -9,4 +9,6 @@ export { TransformOptimizer, type BuildContext, type GroupSelector, type ParamGr
 export { defineOptimizer, learningRateField, paramGroupsField, weightDecayMaskField, type OptimizerClass, type OptimizerDefinition } from './define-optimizer.js';
 export * from './optimizers/index.js';
 export * from './schedules/index.js';
+export { reduceOnPlateau } from './callbacks/reduce-on-plateau.js';
+export { lrRangeTest, type LrRangeResult } from './callbacks/lr-range-test.js';
 export { default } from './module.js';
