@@ -51,6 +51,14 @@ describe('batch-norm', () => {
     layer.dispose();
   });
 
+  it('checks PyTorch’s numFeatures against the input when given', () => {
+    const ok = registry.create('normalization', 'batch-norm', { numFeatures: 3 });
+    tf.tidy(() => void ok.apply(tf.ones([2, 3]), { training: true }));
+    const bad = registry.create('normalization', 'batch-norm', { numFeatures: 4 });
+    expect(() => bad.apply(tf.ones([2, 3]))).toThrow(/numFeatures = 4 but the input has 3/);
+    ok.dispose();
+  });
+
   it('raises PyTorch’s error for a single value per channel in training', () => {
     const layer = registry.create('normalization', 'batch-norm');
     expect(() => layer.apply(tf.ones([1, 3]), { training: true })).toThrow(/more than 1 value per channel/);

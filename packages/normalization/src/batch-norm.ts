@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor, definePlugin, ShapeError, z } from '@tessera/core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
-import { axesExcept, axisField, channelShape, countOver, NormLayer, resolveAxis, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
+import { axesExcept, axisField, channelShape, checkSize, countOver, NormLayer, resolveAxis, sizeCheckField, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
 
 const LABEL = 'normalization "batch-norm"';
 
@@ -98,6 +98,7 @@ export const batchNormParams = z.strictObject({
   affine: z.boolean().default(true).describe('Learn per-channel γ (init 1) and β (init 0).'),
   trackRunningStats: z.boolean().default(true).describe('Keep running mean/variance for inference; if false, batch statistics are used in both modes.'),
   axis: axisField(-1, 'The channel axis (channels-last: −1).'),
+  numFeatures: sizeCheckField('Number of channels C'),
 });
 export type BatchNormParams = z.output<typeof batchNormParams>;
 
@@ -122,6 +123,7 @@ export abstract class RunningStatsLayer<P extends BatchNormParams> extends NormL
     this.channelAxis = resolveAxis(this.params.axis, shape.length, this.label);
     const c = shape[this.channelAxis];
     if (c == null) throw new ShapeError(`${this.label}: the channel axis ${this.channelAxis} must have a known size; got [${shape.join(', ')}].`);
+    checkSize(this.params.numFeatures, c, 'numFeatures', this.label);
     this.channels = c;
     if (this.params.affine) {
       this.gamma = this.weight('gamma', [c], 1);

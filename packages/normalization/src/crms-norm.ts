@@ -118,9 +118,9 @@ export function recenterOutputs(kernel: tf.Tensor, bias: tf.Tensor | null = null
  * The layer norm must be built (its weights are copied).
  */
 export function preLnToPreRmsNorm(ln: LayerNorm): RmsNorm {
-  const { epsilon, axis, elementwiseAffine, bias } = ln.params;
+  const { epsilon, axis, elementwiseAffine, bias, normalizedShape } = ln.params;
   if (typeof axis !== 'number' && axis.length !== 1) throw new ShapeError(`${LABEL}: only a layer norm over one axis converts to RMSNorm; got axis [${axis.join(', ')}].`);
-  const rms = new RmsNorm({ epsilon, axis: typeof axis === 'number' ? axis : axis[0]!, epsPlacement: 'inside', elementwiseAffine, bias: elementwiseAffine && bias });
+  const rms = new RmsNorm({ epsilon, axis: typeof axis === 'number' ? axis : axis[0]!, normalizedShape, epsPlacement: 'inside', elementwiseAffine, bias: elementwiseAffine && bias });
   if (ln.built && elementwiseAffine) {
     const shape = ln.gamma!.shape as number[];
     rms.build([null, ...shape]);

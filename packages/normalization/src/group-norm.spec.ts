@@ -52,6 +52,11 @@ describe('group-norm against F.group_norm (PyTorch 1.13, channels-first permuted
     });
   });
 
+  it('checks PyTorch’s numChannels against the input when given', () => {
+    const bad = registry.create('normalization', 'group-norm', { numGroups: 2, numChannels: 6 });
+    expect(() => bad.apply(tf.ones([2, 4]))).toThrow(/numChannels = 6 but the input has 4/);
+  });
+
   it('rejects channels that do not divide into the groups, naming both', () => {
     const layer = registry.create('normalization', 'group-norm', { numGroups: 3 });
     expect(() => layer.apply(tf.ones([2, 4]))).toThrow(/4 channels must divide into numGroups = 3/);

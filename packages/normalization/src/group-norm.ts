@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor, definePlugin, ShapeError, z } from '@tessera/core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { affine } from './batch-norm.js';
-import { centred, channelShape, NormLayer, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
+import { centred, channelShape, checkSize, NormLayer, sizeCheckField, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
 
 const LABEL = 'normalization "group-norm"';
 
@@ -44,6 +44,7 @@ export const groupNormParams = z.strictObject({
   numGroups: z.number().int().min(1).max(65536).default(32).describe('Number of groups G the channels are split into; must divide C (PyTorch requires it; 32 as in the paper).'),
   epsilon: z.number().positive().max(1).default(1e-5).describe('Added to the group variance inside the square root (PyTorch 1e-5).'),
   affine: z.boolean().default(true).describe('Learn per-channel γ (init 1) and β (init 0).'),
+  numChannels: sizeCheckField('Number of channels C'),
 });
 export type GroupNormParams = z.output<typeof groupNormParams>;
 
@@ -75,6 +76,7 @@ export class GroupNorm extends NormLayer<GroupNormParams> {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
     const c = shape[shape.length - 1];
     if (c == null) throw new ShapeError(`${this.label}: the channel axis must have a known size; got [${shape.join(', ')}].`);
+    checkSize(this.params.numChannels, c, 'numChannels', this.label);
     if (c % this.params.numGroups !== 0) throw new ShapeError(`${this.label}: the ${c} channels must divide into numGroups = ${this.params.numGroups} groups.`);
     if (this.params.affine) {
       this.gamma = this.weight('gamma', [c], 1);

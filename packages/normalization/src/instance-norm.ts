@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor, definePlugin, z } from '@tessera/core';
 import { affine, RunningStatsLayer } from './batch-norm.js';
-import { centred, channelShape, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
+import { centred, channelShape, sizeCheckField, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
 
 const LABEL = 'normalization "instance-norm"';
 
@@ -34,6 +34,7 @@ export const instanceNormParams = z.strictObject({
   affine: z.boolean().default(false).describe('Learn per-channel γ and β (PyTorch default false).'),
   trackRunningStats: z.boolean().default(false).describe('Keep running statistics and use them in inference (PyTorch default false: instance statistics in both modes).'),
   axis: z.literal(-1).default(-1).describe('The channel axis: always the last (channels-last).'),
+  numFeatures: sizeCheckField('Number of channels C'),
 });
 export type InstanceNormParams = z.output<typeof instanceNormParams>;
 

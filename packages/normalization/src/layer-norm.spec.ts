@@ -120,6 +120,17 @@ describe('layer-norm layer', () => {
     tf.dispose([x, before, after]);
   });
 
+  it('accepts PyTorch’s normalizedShape (trailing axes, checked against the input)', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 3, 4]);
+      const a = registry.create('normalization', 'layer-norm', { normalizedShape: [3, 4] });
+      expectTensorsClose(a.apply(x) as tf.Tensor, layerNorm(x, null, null, 1e-5, [1, 2]));
+      expect(a.trainableWeights[0]!.shape).toEqual([3, 4]);
+      const b = registry.create('normalization', 'layer-norm', { normalizedShape: 5 });
+      expect(() => b.apply(x)).toThrow(/normalizedShape \[5\] does not match the trailing input axes \[4\]/);
+    });
+  });
+
   it('fails clearly on bad input and bad hyperparameters', () => {
     const layer = registry.create('normalization', 'layer-norm');
     expect(() => layer.apply(tf.tensor1d([1, 2], 'int32'))).toThrow(/layer-norm.*x must be float32/);

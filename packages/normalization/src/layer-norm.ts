@@ -9,6 +9,28 @@ const LABEL = 'normalization "layer-norm"';
 export const axesField = (what: string) =>
   z.union([z.number().int().min(-8).max(8), z.array(z.number().int().min(-8).max(8)).min(1).max(8)]).default(-1).describe(what);
 
+/** PyTorch's `normalized_shape`: when given, the trailing axes of these sizes are normalised (overrides `axis`). */
+export const normalizedShapeField = () =>
+  z
+    .union([z.number().int().min(1), z.array(z.number().int().min(1)).min(1).max(8)])
+    .nullable()
+    .default(null)
+    .describe('PyTorch’s normalized_shape (optional): normalise the trailing axes of these sizes, checked against the input; overrides axis.');
+
+/** The axes a layer norm-like layer normalises: from `normalizedShape` when given, else `axis`; sizes checked. */
+export function normAxes(params: { axis: number | readonly number[]; normalizedShape?: number | readonly number[] | null }, shape: readonly (number | null)[], label: string): number[] {
+  const ns = params.normalizedShape;
+  if (ns == null) return resolveAxes(params.axis, shape.length, label);
+  const sizes = typeof ns === 'number' ? [ns] : [...ns];
+  if (sizes.length > shape.length) throw new ShapeError(`${label}: normalizedShape [${sizes.join(', ')}] has more axes than the input [${shape.join(', ')}].`);
+  const axes = sizes.map((_, i) => shape.length - sizes.length + i);
+  const got = axes.map((a) => shape[a]);
+  if (got.some((d, i) => d !== null && d !== sizes[i])) {
+    throw new ShapeError(`${label}: normalizedShape [${sizes.join(', ')}] does not match the trailing input axes [${got.join(', ')}].`);
+  }
+  return axes;
+}
+
 /** Resolves `axis` (one or several, negative allowed) to sorted, distinct non-negative axes. */
 export function resolveAxes(axis: number | readonly number[], rank: number, label: string): number[] {
   const list = typeof axis === 'number' ? [axis] : [...axis];
@@ -62,6 +84,7 @@ export const layerNormParams = z.strictObject({
   elementwiseAffine: z.boolean().default(true).describe('Learn a per-element gain γ (init 1) and, if `bias`, a bias β (init 0).'),
   bias: z.boolean().default(true).describe('Learn the bias β (only with elementwiseAffine), as PyTorch 2.1+ `bias`.'),
   axis: axesField('Axis or axes normalised over (PyTorch: the trailing `normalized_shape`); default the last axis.'),
+  normalizedShape: normalizedShapeField(),
 });
 export type LayerNormParams = z.output<typeof layerNormParams>;
 
@@ -91,7 +114,7 @@ export class LayerNorm extends NormLayer<LayerNormParams> {
 
   override build(inputShape: (number | null)[] | (number | null)[][]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
-    const axes = resolveAxes(this.params.axis, shape.length, this.label);
+    const axes = normAxes(this.params, shape, this.label);
     const pshape = axes.map((a) => {
       const d = shape[a];
       if (d == null) throw new ShapeError(`${this.label}: axis ${a} of the input must have a known size; got shape [${shape.join(', ')}].`);
@@ -105,7 +128,7 @@ export class LayerNorm extends NormLayer<LayerNormParams> {
   }
 
   protected forward(x: tf.Tensor, _training: boolean, _kwargs: NormKwargs): tf.Tensor {
-    return layerNorm(x, this.gamma?.read() ?? null, this.beta?.read() ?? null, this.params.epsilon, this.params.axis);
+    return layerNorm(x, this.gamma?.read() ?? null, this.beta?.read() ?? null, this.params.epsilon, normAxes(this.params, x.shape, this.label));
   }
 }
 tf.serialization.registerClass(LayerNorm);

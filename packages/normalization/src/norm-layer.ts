@@ -158,6 +158,15 @@ export function emaAssign(v: LayerVariable, value: tf.Tensor, momentum: number):
   });
 }
 
+/** PyTorch's `num_features` / `num_channels`: optional, checked against the input's channel count when given. */
+export const sizeCheckField = (what: string) =>
+  z.number().int().min(1).max(1 << 24).nullable().default(null).describe(`${what} (PyTorch's constructor argument); optional: inferred from the input, checked when given.`);
+
+/** Throws unless an optional expected size matches the actual one. */
+export function checkSize(expected: number | null | undefined, actual: number, what: string, label: string): void {
+  if (expected != null && expected !== actual) throw new ShapeError(`${label}: ${what} = ${expected} but the input has ${actual}.`);
+}
+
 /** A zod field for an `axis` hyperparameter. */
 export const axisField = (def: number, what: string) => z.number().int().min(-8).max(8).default(def).describe(what);
 

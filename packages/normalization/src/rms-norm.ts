@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor, definePlugin, ShapeError, z } from '@tessera/core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
-import { axesField, broadcastParam, resolveAxes } from './layer-norm.js';
+import { axesField, broadcastParam, normAxes, normalizedShapeField, resolveAxes } from './layer-norm.js';
 import { customGradOp, NormLayer, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
 
 const LABEL = 'normalization "rms-norm"';
@@ -69,6 +69,7 @@ export const rmsNormParams = z.strictObject({
   elementwiseAffine: z.boolean().default(true).describe('Learn a per-element gain γ (init 1).'),
   bias: z.boolean().default(false).describe('Also learn a bias β (init 0); on when converting a Pre-LN model (LN’s β is kept).'),
   axis: axesField('Axis or axes normalised over; default the last axis.'),
+  normalizedShape: normalizedShapeField(),
 });
 export type RmsNormParams = z.output<typeof rmsNormParams>;
 
@@ -99,7 +100,7 @@ export class RmsNorm extends NormLayer<RmsNormParams> {
 
   override build(inputShape: (number | null)[] | (number | null)[][]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
-    const pshape = resolveAxes(this.params.axis, shape.length, this.label).map((a) => {
+    const pshape = normAxes(this.params, shape, this.label).map((a) => {
       const d = shape[a];
       if (d == null) throw new ShapeError(`${this.label}: axis ${a} of the input must have a known size; got shape [${shape.join(', ')}].`);
       return d;
@@ -110,8 +111,8 @@ export class RmsNorm extends NormLayer<RmsNormParams> {
   }
 
   protected forward(x: tf.Tensor, _training: boolean, _kwargs: NormKwargs): tf.Tensor {
-    const { epsilon, axis, epsPlacement } = this.params;
-    return rmsNorm(x, this.gamma?.read() ?? null, this.beta?.read() ?? null, epsilon, axis, epsPlacement);
+    const { epsilon, epsPlacement } = this.params;
+    return rmsNorm(x, this.gamma?.read() ?? null, this.beta?.read() ?? null, epsilon, normAxes(this.params, x.shape, this.label), epsPlacement);
   }
 }
 tf.serialization.registerClass(RmsNorm);
