@@ -735,6 +735,170 @@ def _gist():
     write_fixture(PKG, "gist-guided-info-nce", cases)
 
 
+
+# --------------------------------------------------------------------------- regression P1
+@fixture("pseudo-huber")
+def _pseudo_huber():
+    cases = []
+    g = gen(61)
+    x, t = f32((4, 3, 2, 2), g), f32((4, 3, 2, 2), g)
+
+    def ph(c):
+        def fn(i, red):
+            cc = c if c is not None else 0.00054 * math.sqrt(12)
+            return reduce(torch.sqrt(((i["predictions"] - i["targets"]) ** 2).flatten(1).sum(1) + cc * cc) - cc, red)
+        return fn
+
+    run_case(cases, "default c = 0.00054*sqrt(D)", {}, {"predictions": x, "targets": t}, ph(None), ["predictions"])
+    run_case(cases, "c = 0.5", {"c": 0.5}, {"predictions": x, "targets": t}, ph(0.5), ["predictions"])
+    write_fixture(PKG, "pseudo-huber", cases)
+
+
+@fixture("gaussian-nll")
+def _gaussian_nll():
+    cases = []
+    g = gen(62)
+    mu, t = f32((5, 3), g), f32((5, 3), g)
+    var = torch.rand(5, 3, generator=g).float().double() + 0.05
+    var[0, 0] = 1e-8  # below eps: clamped, gradient passes through
+    var = var.float().double()
+    var1 = torch.rand(5, generator=g).float().double() + 0.1
+    run_case(cases, "full shape", {}, {"predictions": mu, "targets": t, "variance": var},
+             lambda i, red: per_sample(F.gaussian_nll_loss(i["predictions"], i["targets"], i["variance"], reduction="none"), red) if red == "none"
+             else F.gaussian_nll_loss(i["predictions"], i["targets"], i["variance"], reduction=red), ["predictions", "variance"])
+    run_case(cases, "variance without last axis, full", {"full": True}, {"predictions": mu, "targets": t, "variance": var1},
+             lambda i, red: per_sample(F.gaussian_nll_loss(i["predictions"], i["targets"], i["variance"][:, None].expand(5, 3), full=True, reduction="none"), red),
+             ["predictions", "variance"])
+    write_fixture(PKG, "gaussian-nll", cases)
+
+
+def hl_gauss_target(y, vmin, vmax, m, sigma_ratio):
+    edges = torch.linspace(vmin, vmax, m + 1, dtype=torch.float64)
+    sigma = sigma_ratio * (vmax - vmin) / m
+    y = y.clamp(vmin, vmax)
+    cdf = torch.special.erf((edges[None] - y[:, None]) / (math.sqrt(2) * sigma))
+    return (cdf[:, 1:] - cdf[:, :-1]) / (cdf[:, -1:] - cdf[:, :1])
+
+
+@fixture("hl-gauss")
+def _hl_gauss():
+    cases = []
+    g = gen(63)
+    z = f32((5, 8), g, 2.0)
+    y = torch.tensor([-0.7, 0.0, 0.33, 1.5, -2.0]).float().double()
+    for params, (vmin, vmax, r) in (({}, (-1.0, 1.0, 0.75)), ({"minValue": -2.0, "maxValue": 3.0, "sigmaRatio": 1.5}, (-2.0, 3.0, 1.5))):
+        label = ", ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+        run_case(cases, label, params, {"logits": z, "targets": y},
+                 lambda i, red, vmin=vmin, vmax=vmax, r=r: F.cross_entropy(i["logits"], hl_gauss_target(i["targets"], vmin, vmax, 8, r), reduction=red), ["logits"])
+    write_fixture(PKG, "hl-gauss", cases)
+
+
+@fixture("two-hot")
+def _two_hot():
+    cases = []
+    g = gen(64)
+    z = f32((5, 6), g, 2.0)
+    y = torch.tensor([-0.7, 0.0, 0.2, 1.5, -1.0]).float().double()
+
+    def two_hot(y, vmin, vmax, m):
+        support = torch.linspace(vmin, vmax, m, dtype=torch.float64)
+        y = y.clamp(vmin, vmax)
+        delta = (vmax - vmin) / (m - 1)
+        k = torch.clamp(((y - vmin) / delta).floor().long(), 0, m - 2)
+        hi = (y - support[k]) / delta
+        q = torch.zeros(y.shape[0], m, dtype=torch.float64)
+        q[torch.arange(y.shape[0]), k] = 1 - hi
+        q[torch.arange(y.shape[0]), k + 1] += hi
+        return q
+
+    for params, (vmin, vmax) in (({}, (-1.0, 1.0)), ({"minValue": 0.0, "maxValue": 2.0}, (0.0, 2.0))):
+        label = ", ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+        run_case(cases, label, params, {"logits": z, "targets": y},
+                 lambda i, red, vmin=vmin, vmax=vmax: F.cross_entropy(i["logits"], two_hot(i["targets"], vmin, vmax, 6), reduction=red), ["logits"])
+    write_fixture(PKG, "two-hot", cases)
+
+
+# --------------------------------------------------------------------------- regularizers
+@fixture("entropy-min")
+def _entropy_min():
+    cases = []
+    z, _, _ = cls_inputs(65)
+    run_case(cases, "defaults", {}, {"logits": z},
+             lambda i, red: reduce(-(F.softmax(i["logits"], 1) * F.log_softmax(i["logits"], 1)).sum(1), red), ["logits"])
+    write_fixture(PKG, "entropy-min", cases)
+
+
+@fixture("marginal-entropy")
+def _marginal_entropy():
+    cases = []
+    z, _, _ = cls_inputs(66)
+
+    def fn(i, red):
+        p = F.softmax(i["logits"], 1)
+        pb = p.mean(0)
+        per = (p * torch.log(pb)[None]).sum(1)  # each sample's share; mean = sum(pb log pb) = -H(pb)
+        if red == "mean":
+            return (pb * torch.log(pb)).sum()
+        return reduce(per, red)
+
+    run_case(cases, "defaults", {}, {"logits": z}, fn, ["logits"])
+    write_fixture(PKG, "marginal-entropy", cases)
+
+
+@fixture("confidence-penalty")
+def _confidence_penalty():
+    cases = []
+    z, _, _ = cls_inputs(67)
+
+    def H(z):
+        return -(F.softmax(z, 1) * F.log_softmax(z, 1)).sum(1)
+
+    run_case(cases, "plain", {}, {"logits": z}, lambda i, red: reduce(-H(i["logits"]), red), ["logits"])
+    run_case(cases, "threshold 1.2", {"threshold": 1.2}, {"logits": z}, lambda i, red: reduce(torch.clamp(1.2 - H(i["logits"]), min=0), red), ["logits"])
+    write_fixture(PKG, "confidence-penalty", cases)
+
+
+@fixture("dispersive")
+def _dispersive():
+    cases = []
+    g = gen(68)
+    x = f32((5, 3, 2), g)
+
+    def disp(tau):
+        def fn(i, red):
+            z = i["embeddings"].flatten(1)
+            d = torch.cdist(z, z) ** 2 / z.shape[1] if False else ((z[:, None] - z[None]) ** 2).sum(-1) / z.shape[1]
+            val = torch.log(torch.exp(-d / tau).mean())
+            n = z.shape[0]
+            return {"mean": val, "sum": val * n, "none": val * torch.ones(n, dtype=torch.float64)}[red]
+        return fn
+
+    run_case(cases, "tau 1", {}, {"embeddings": x}, disp(1.0), ["embeddings"])
+    run_case(cases, "tau 0.5", {"temperature": 0.5}, {"embeddings": x}, disp(0.5), ["embeddings"])
+    write_fixture(PKG, "dispersive", cases)
+
+
+@fixture("attention-entropy")
+def _attention_entropy():
+    cases = []
+    g = gen(69)
+    a = torch.softmax(f32((2, 3, 4, 5), g, 2.0), -1).float().double()
+
+    def H(a):
+        return -(a * torch.log(a + 1e-9)).sum(-1)
+
+    def band(a, ratio, tol):
+        logS = math.log(a.shape[-1])
+        dev = H(a) - ratio * logS
+        pen = torch.where(dev.abs() > tol * logS, dev ** 2, torch.zeros_like(dev))
+        return pen.flatten(1).mean(1)
+
+    run_case(cases, "max", {}, {"attention": a}, lambda i, red: reduce(-H(i["attention"]).flatten(1).mean(1), red), ["attention"])
+    run_case(cases, "band 0.9 / 0.05", {"mode": "band", "targetRatio": 0.9, "tolerance": 0.05}, {"attention": a},
+             lambda i, red: reduce(band(i["attention"], 0.9, 0.05), red), ["attention"])
+    write_fixture(PKG, "attention-entropy", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

@@ -11,6 +11,13 @@ runConformance({
   overrides: {
     // labels are float targets of the logits' shape (multi-label), not class ids
     'loss/binary-cross-entropy': { inputs: () => ({ logits: logits(), labels: multiHot() }) },
+    'loss/gaussian-nll': {
+      inputs: () => ({ predictions: tf.randomNormal([N, 3], 0, 1, 'float32', 1), targets: tf.randomNormal([N, 3], 0, 1, 'float32', 2), variance: tf.randomUniform([N, 3], 0.1, 2, 'float32', 3) }),
+    },
+    // regression targets [N] for the histogram losses
+    'loss/hl-gauss': { inputs: () => ({ logits: logits(), targets: tf.randomUniform([N], -1.2, 1.2, 'float32', 4) }) },
+    'loss/two-hot': { inputs: () => ({ logits: logits(), targets: tf.randomUniform([N], -1.2, 1.2, 'float32', 5) }) },
+    'regularizer/attention-entropy': { inputs: () => ({ attention: tf.softmax(tf.randomNormal([N, 2, 4, 4], 0, 1, 'float32', 6)) }) },
     // the frozen guide model's embeddings (another dimension)
     'loss/gist-guided-info-nce': {
       inputs: () => ({

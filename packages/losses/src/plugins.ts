@@ -1,12 +1,18 @@
 import type { Plugin } from '@tessera/core';
 import { activePassive } from './active-passive.js';
+import { attentionEntropy } from './attention-entropy.js';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { compSum } from './comp-sum.js';
+import { confidencePenalty } from './confidence-penalty.js';
 import { contrastivePair } from './contrastive-pair.js';
 import { crossEntropy } from './cross-entropy.js';
+import { dispersive } from './dispersive.js';
+import { entropyMin } from './entropy-min.js';
 import { focal } from './focal.js';
+import { gaussianNll } from './gaussian-nll.js';
 import { generalizedCrossEntropy } from './generalized-cross-entropy.js';
 import { gistGuidedInfoNce } from './gist-guided-info-nce.js';
+import { hlGauss } from './hl-gauss.js';
 import { huber } from './huber.js';
 import { infoNce } from './info-nce.js';
 import { jsDivergence } from './js-divergence.js';
@@ -15,6 +21,7 @@ import { l1 } from './l1.js';
 import { ldrKl } from './ldr-kl.js';
 import { logCosh } from './log-cosh.js';
 import { maeNoisy } from './mae-noisy.js';
+import { marginalEntropy } from './marginal-entropy.js';
 import { mse } from './mse.js';
 import { multiMargin } from './multi-margin.js';
 import { multipleNegativesRanking } from './multiple-negatives-ranking.js';
@@ -23,6 +30,7 @@ import { normalizedFocal } from './normalized-focal.js';
 import { ntXent } from './nt-xent.js';
 import { poly1Focal } from './poly1-focal.js';
 import { poly1 } from './poly1.js';
+import { pseudoHuber } from './pseudo-huber.js';
 import { reverseCrossEntropy } from './reverse-cross-entropy.js';
 import { reverseKl } from './reverse-kl.js';
 import { smoothL1 } from './smooth-l1.js';
@@ -31,18 +39,25 @@ import { stablemaxCrossEntropy } from './stablemax-cross-entropy.js';
 import { supcon } from './supcon.js';
 import { symmetricCrossEntropy } from './symmetric-cross-entropy.js';
 import { tripletMargin } from './triplet-margin.js';
+import { twoHot } from './two-hot.js';
 import { zLoss } from './z-loss.js';
 
 /** Every plugin of @tessera/losses (losses and regularizers). */
 export const allPlugins: readonly Plugin[] = [
   activePassive,
+  attentionEntropy,
   binaryCrossEntropy,
   compSum,
+  confidencePenalty,
   contrastivePair,
   crossEntropy,
+  dispersive,
+  entropyMin,
   focal,
+  gaussianNll,
   generalizedCrossEntropy,
   gistGuidedInfoNce,
+  hlGauss,
   huber,
   infoNce,
   jsDivergence,
@@ -51,6 +66,7 @@ export const allPlugins: readonly Plugin[] = [
   ldrKl,
   logCosh,
   maeNoisy,
+  marginalEntropy,
   mse,
   multiMargin,
   multipleNegativesRanking,
@@ -59,6 +75,7 @@ export const allPlugins: readonly Plugin[] = [
   ntXent,
   poly1Focal,
   poly1,
+  pseudoHuber,
   reverseCrossEntropy,
   reverseKl,
   smoothL1,
@@ -67,5 +84,6 @@ export const allPlugins: readonly Plugin[] = [
   supcon,
   symmetricCrossEntropy,
   tripletMargin,
+  twoHot,
   zLoss,
 ];
