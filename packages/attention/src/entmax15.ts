@@ -69,7 +69,6 @@ const entmax15Op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
 export const entmax15Attention = definePlugin({
   kind: 'attention',
   name: NAME,
-  aliases: ['entmax-1.5'],
   package: '@tessera/attention',
   summary: 'Sparse 1.5-entmax attention: a = [s/2 − τ]₊², exact by sorting, closed-form gradient (Peters et al., 2019).',
   paper: { title: 'Sparse Sequence-to-Sequence Models', arxiv: '1905.05702', year: 2019 },
