@@ -1,9 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
+import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 import { fastWasmBatchMatMul } from './wasm-batch-mat-mul.js';
 
 export { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 export { fastWasmBatchMatMul, wasmBatchMatMulStats } from './wasm-batch-mat-mul.js';
+export { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
+
+/** Kernels replaced on every backend that Tessera fills in (and on cpu), because tfjs' own is asymptotically slow. */
+const REPLACED_EVERYWHERE: Record<string, (backendName: string) => KernelConfig> = {
+  [tf.UnsortedSegmentSum]: unsortedSegmentSumKernel,
+};
 
 /** What {@link registerTesseraKernels} did for one backend. */
 export interface TesseraKernelReport {
@@ -25,17 +33,34 @@ const done = new Map<string, TesseraKernelReport>();
  *   `DepthwiseConv2dNativeBackpropFilter/Input`, `Einsum`, ...) is registered
  *   for `backendName` as a copy-in/copy-out call of the cpu implementation, so
  *   that every model that trains on cpu trains there;
+ * - `UnsortedSegmentSum` (the gradient of `gather`) is replaced, on cpu and
+ *   wasm, by a one-pass scatter-add ({@link unsortedSegmentSumKernel}): tfjs-cpu's
+ *   costs one full masked pass per segment;
  * - on `wasm`, `BatchMatMul` is replaced by {@link fastWasmBatchMatMul}.
  *
- * Nothing is done for `cpu` (the reference) or for `tensorflow` (native
- * kernels, complete).
+ * Nothing is done for `tensorflow` (native kernels, complete). Setting
+ * `TESSERA_WASM_KERNELS=off` keeps tfjs' own `BatchMatMul` (for comparisons).
  */
 export function registerTesseraKernels(backendName: string): TesseraKernelReport {
   const previous = done.get(backendName);
   if (previous !== undefined) return previous;
   const fallbacks: string[] = [];
   const replaced: string[] = [];
-  if (backendName !== 'cpu' && backendName !== 'tensorflow') {
+  if (backendName === 'tensorflow') {
+    const report: TesseraKernelReport = { backend: backendName, fallbacks, replaced };
+    done.set(backendName, report);
+    return report;
+  }
+  for (const [name, make] of Object.entries(REPLACED_EVERYWHERE)) {
+    if (tf.getKernel(name, backendName) !== undefined) {
+      tf.unregisterKernel(name, backendName);
+      replaced.push(name);
+    } else {
+      fallbacks.push(name);
+    }
+    tf.registerKernel(make(backendName));
+  }
+  if (backendName !== 'cpu') {
     for (const name of missingKernels(backendName)) {
       tf.registerKernel(cpuFallbackKernel(name, backendName));
       fallbacks.push(name);

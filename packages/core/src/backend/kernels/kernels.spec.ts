@@ -82,6 +82,23 @@ describe('Tessera kernels on wasm', () => {
       return [tf.gather(table, ids), g];
     });
     await expectSameOnBothBackends(() => tf.unsortedSegmentSum(t([5, 3], 3), tf.tensor1d([2, 0, 2, 1, 0], 'int32'), 4));
+    await expectSameOnBothBackends(() => tf.unsortedSegmentSum(t([6, 3, 4], 3), tf.tensor1d([1, -1, 1, 0, 7, 1], 'int32'), 3));
+    await expectSameOnBothBackends(() => tf.unsortedSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), tf.tensor1d([1, 1, 0], 'int32'), 2));
+  });
+
+  it('sums segments exactly like tfjs-cpu\'s own UnsortedSegmentSum', async () => {
+    await useBackend('cpu', { quiet: true });
+    const ours = tf.getKernel('UnsortedSegmentSum', 'cpu');
+    expect(ours).toBeDefined();
+    // tfjs-cpu's kernel, run through its public composition: one masked sum per segment.
+    const x = t([50, 7], 21);
+    const ids = tf.tensor1d(Array.from({ length: 50 }, (_, i) => (i * 7) % 11), 'int32');
+    const got = tf.unsortedSegmentSum(x, ids, 11);
+    const expected = tf.tidy(() =>
+      tf.stack(Array.from({ length: 11 }, (_, s) => tf.sum(tf.mul(tf.reshape(tf.cast(tf.equal(ids, s), 'float32'), [50, 1]), x), 0))),
+    );
+    expect(Array.from(got.dataSync())).toEqual(Array.from(expected.dataSync()));
+    tf.dispose([x, ids, got, expected]);
   });
 
   it('trains a conv2d filter (Conv2DBackpropFilter)', async () => {
