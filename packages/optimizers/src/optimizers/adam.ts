@@ -3,7 +3,6 @@ import { defineOptimizer, learningRateField, maskOf, paramGroupsField, weightDec
 import { chain, type GradientTransformation } from '../transform.js';
 import { addDecayedWeights } from '../transforms/add-decayed-weights.js';
 import { scaleByAdam } from '../transforms/scale-by-adam.js';
-import { scaleByLearningRate } from '../transforms/scale-by-learning-rate.js';
 
 /** Hyperparameter fields shared by adam and adamw. */
 export const adamFields = {
@@ -21,7 +20,9 @@ export const adamFields = {
  *   g ← g + λ·θ;  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
  *   θ ← θ − η·(m/(1−β1ᵗ)) / (√v/√(1−β2ᵗ) + ε)
  *
- * = `chain(addDecayedWeights(λ), scaleByAdam(β1, β2, ε), scaleByLearningRate(η))`.
+ * = `chain(addDecayedWeights(λ), scaleByAdam(β1, β2, ε), scaleByLearningRate(η))`, with the
+ * learning rate fused into the Adam kernel chain (m·(−η√(1−β2ᵗ)/(1−β1ᵗ))/(√v + ε√(1−β2ᵗ)), the
+ * same quantity with 2 fewer full-size ops per variable; ~12 per variable, as tf.train.adam's 14).
  * tf.train.adam defaults ε to 1e-7 and has no weight decay; optax's `adam`
  * has no weight decay (use `adamw`).
  *
@@ -42,8 +43,8 @@ export const { plugin: adam, Optimizer: AdamOptimizer } = defineOptimizer({
   build(hp, ctx): GradientTransformation {
     const parts: GradientTransformation[] = [];
     if (hp.weightDecay > 0) parts.push(addDecayedWeights(hp.weightDecay, maskOf(hp.weightDecayMask)));
-    parts.push(scaleByAdam({ beta1: hp.beta1, beta2: hp.beta2, epsilon: hp.epsilon, amsgrad: hp.amsgrad }));
-    parts.push(scaleByLearningRate(() => ctx.lr()));
+    // scaleByLearningRate fused into scaleByAdam (same math, fewer full-size ops: the benchmarked step).
+    parts.push(scaleByAdam({ beta1: hp.beta1, beta2: hp.beta2, epsilon: hp.epsilon, amsgrad: hp.amsgrad, fusedLearningRate: () => ctx.lr() }));
     return chain(...parts);
   },
 });

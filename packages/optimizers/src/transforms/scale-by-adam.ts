@@ -12,6 +12,12 @@ export interface ScaleByAdamOptions {
   amsgrad?: boolean;
   /** Nesterov momentum as in NAdam without the momentum schedule (optax `nesterov=True`). */
   nesterov?: boolean;
+  /**
+   * Fused step size: when given, the output is multiplied by −lr() inside the same
+   * kernel chain (what `chain(scaleByAdam(), scaleByLearningRate(lr))` computes, with two
+   * fewer full-size ops per variable). Used by the `adam` optimizer.
+   */
+  fusedLearningRate?: () => number;
 }
 
 /**
@@ -32,7 +38,7 @@ export interface ScaleByAdamOptions {
  * @see https://arxiv.org/abs/1412.6980
  */
 export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformation {
-  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false, nesterov = false } = opts;
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false, nesterov = false, fusedLearningRate } = opts;
   return {
     init(params) {
       const s: StateTree = {};
@@ -48,6 +54,14 @@ export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformati
         const bc2 = 1 - Math.pow(beta2, t);
         let vMax: tf.Tensor | undefined;
         if (amsgrad) vMax = tf.maximum(slot.vMax as tf.Tensor, v);
+        if (fusedLearningRate && !nesterov) {
+          // m/bc1 / (√v/√bc2 + ε) = m·(√bc2/bc1) / (√v + ε√bc2): one scalar factor, 5 ops instead of 7.
+          const sb2 = Math.sqrt(bc2);
+          const u = tf.div(tf.mul(m, (-fusedLearningRate() * sb2) / bc1), tf.add(tf.sqrt(vMax ?? v), epsilon * sb2));
+          const next: StateTree = { m, v, count: t };
+          if (vMax) next.vMax = vMax;
+          return [u, next];
+        }
         const denom = tf.add(tf.mul(tf.sqrt(vMax ?? v), 1 / Math.sqrt(bc2)), epsilon);
         const num = nesterov
           ? tf.add(tf.mul(m, beta1 / (1 - Math.pow(beta1, t + 1))), tf.mul(g, (1 - beta1) / bc1))
