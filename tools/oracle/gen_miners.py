@@ -281,6 +281,47 @@ def gist_guide_filter():
     return cases
 
 
+def tfmot_polynomial_decay(initial, final, begin, end, power, step):
+    """tfmot.sparsity.keras.PolynomialDecay.__call__ (sparsity at a step)."""
+    p = min(1.0, max(0.0, (step - begin) / (end - begin)))
+    return (initial - final) * (1 - p) ** power + final
+
+
+@fixture("gradual-magnitude-pruning")
+def gradual_magnitude_pruning():
+    import torch.nn as nn
+    import torch.nn.utils.prune as prune
+    cases = []
+    sched = {"initialSparsity": 0.1, "finalSparsity": 0.85, "beginStep": 10, "endStep": 110, "frequency": 20, "power": 3}
+    steps = list(range(0, 131, 10))
+    cases.append({"name": "cubic schedule (tfmot PolynomialDecay, power 3)", "params": sched,
+                  "steps": steps,
+                  "sparsity": [tfmot_polynomial_decay(0.1, 0.85, 10, 110, 3, t) for t in steps]})
+    for scope in ("global", "layer"):
+        g = gen(20)
+        m1, m2 = nn.Linear(6, 5, bias=True), nn.Linear(5, 3, bias=True)
+        with torch.no_grad():
+            m1.weight.copy_(f32((5, 6), g))
+            m2.weight.copy_(f32((3, 5), g))
+        w1, w2 = m1.weight.detach().clone(), m2.weight.detach().clone()
+        out = []
+        done = {"global": 0, "l1": 0, "l2": 0}
+        for s in (0.3, 0.6):
+            if scope == "global":
+                target = round(s * (w1.numel() + w2.numel()))
+                prune.global_unstructured([(m1, "weight"), (m2, "weight")], pruning_method=prune.L1Unstructured, amount=target - done["global"])
+                done["global"] = target
+            else:
+                for key, m, n in (("l1", m1, w1.numel()), ("l2", m2, w2.numel())):
+                    target = round(s * n)
+                    prune.l1_unstructured(m, "weight", amount=target - done[key])
+                    done[key] = target
+            out.append({"sparsity": s, "masks": [tensor_json(m1.weight_mask), tensor_json(m2.weight_mask)]})
+        cases.append({"name": f"magnitude masks, {scope} (torch.nn.utils.prune)", "scope": scope,
+                      "weights": [tensor_json(w1), tensor_json(w2)], "rounds": out})
+    return cases
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for key, fn in GENERATORS.items():
