@@ -43,6 +43,21 @@ describe('sweep expansion', () => {
     expect(base.optimizer).toBe('sgd');
   });
 
+  it('explicit variants carry settings that change together, with their own labels', () => {
+    const sweep = sweepConfigSchema.parse({
+      base,
+      variants: [
+        { label: 'sgd-nesterov', optimizer: { name: 'sgd', params: { momentum: 0.9, nesterov: true } }, 'schedule.params.peakValue': 0.1 },
+        { optimizer: 'adam', 'schedule.params.peakValue': 0.003 },
+      ],
+      grid: { 'model.params.hidden': [8, 16] },
+    });
+    const variants = expandVariants(sweep, { ...base, schedule: { name: 'warmup-cosine-decay', params: { warmupSteps: 2, decaySteps: 10 } } });
+    expect(variants.map((v) => v.label)).toEqual(['sgd-nesterov hidden=8', 'sgd-nesterov hidden=16', 'optimizer=adam peakValue=0.003 hidden=8', 'optimizer=adam peakValue=0.003 hidden=16']);
+    expect(variants[0]!.raw['schedule']).toEqual({ name: 'warmup-cosine-decay', params: { warmupSteps: 2, decaySteps: 10, peakValue: 0.1 } });
+    expect(variants[0]!.raw['optimizer']).toEqual({ name: 'sgd', params: { momentum: 0.9, nesterov: true } });
+  });
+
   it('setPath turns a plugin given by name into { name, params } when a path goes inside it', () => {
     const cfg: Record<string, unknown> = { optimizer: 'adam' };
     setPath(cfg, 'optimizer.params.learningRate', 0.1);

@@ -15,6 +15,10 @@ export const sweepConfigSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/).optional().describe('Sweep name (the output folder).'),
   description: z.string().optional(),
   base: z.union([z.string(), z.record(z.string(), z.unknown())]).describe('The run config every run starts from: a path (relative to this file) or an inline mapping.'),
+  variants: z
+    .array(z.record(z.string(), z.unknown()))
+    .default([])
+    .describe('Explicit configurations: each a map of dotted paths to values (and an optional `label`), crossed with the grid; for settings that change together (an optimizer and its peak learning rate).'),
   grid: z
     .record(z.string(), z.array(z.unknown()).min(1))
     .default({})
@@ -97,7 +101,7 @@ function sample(rng: Sfc32Rng, d: z.output<typeof distribution>): unknown {
 
 /** Every combination of the grid, times the random samples. */
 export function expandVariants(sweep: SweepConfig, base: Record<string, unknown>): SweepVariant[] {
-  let points: Record<string, unknown>[] = [{}];
+  let points: Record<string, unknown>[] = sweep.variants.length ? sweep.variants.map((v) => ({ ...v })) : [{}];
   for (const [p, values] of Object.entries(sweep.grid)) points = points.flatMap((pt) => values.map((v) => ({ ...pt, [p]: v })));
   if (sweep.random) {
     const rng = new Sfc32Rng(sweep.random.seed);
@@ -107,10 +111,13 @@ export function expandVariants(sweep: SweepConfig, base: Record<string, unknown>
     );
   }
   return points.map((overrides) => {
+    const { label: given, ...paths } = overrides;
     const raw = clone(base);
-    for (const [p, v] of Object.entries(overrides)) setPath(raw, p, v);
-    const label = Object.entries(overrides).map(([p, v]) => `${short(p)}=${showValue(v)}`).join(' ') || 'base';
-    return { label, overrides, raw };
+    for (const [p, v] of Object.entries(paths)) setPath(raw, p, v);
+    const auto = Object.entries(paths).map(([p, v]) => `${short(p)}=${showValue(v)}`).join(' ');
+    const gridPart = Object.keys(sweep.grid).map((p) => `${short(p)}=${showValue(paths[p])}`).join(' ');
+    const label = typeof given === 'string' ? [given, gridPart].filter(Boolean).join(' ') : auto || 'base';
+    return { label, overrides: paths, raw };
   });
 }
 
