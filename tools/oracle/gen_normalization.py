@@ -771,7 +771,41 @@ def weight_standardization_cases():
     write_fixture(PKG, "weight-standardization", cases)
 
 
-GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases, small_norm_cases, batch_channel_norm_cases, weight_standardization_cases]
+# ---------------------------------------------------------------------------
+# alpha-bn: nn.BatchNorm1d/2d in training; in inference the statistics are
+# alpha * running + (1 - alpha) * test-batch (biased variance)
+
+class AlphaBNRef(torch.nn.Module):
+    def __init__(self, C, rank, alpha):
+        super().__init__()
+        self.bn = bn_module(C, rank, eps=1e-5, momentum=0.1)
+        self.alpha = alpha
+
+    def forward(self, x):
+        if self.training:
+            return self.bn(x)
+        dims = [0] + list(range(2, x.dim()))
+        mean = self.alpha * self.bn.running_mean + (1 - self.alpha) * x.mean(dim=dims)
+        var = self.alpha * self.bn.running_var + (1 - self.alpha) * x.var(dim=dims, unbiased=False)
+        vs = (1, -1) + (1,) * (x.dim() - 2)
+        return (x - mean.view(vs)) / (var.view(vs) + self.bn.eps).sqrt() * self.bn.weight.view(vs) + self.bn.bias.view(vs)
+
+
+def alpha_bn_cases():
+    cases = []
+    for i, (name, shape, alpha) in enumerate([("btc-alpha-0.9", (3, 4, 5), 0.9), ("bhwc-alpha-0.3", (2, 3, 3, 4), 0.3), ("bc-alpha-0", (6, 3), 0.0)]):
+        m = AlphaBNRef(shape[-1], len(shape), alpha)
+        init = init_affine(m.bn, gen(1500 + i))
+        steps = stateful_steps(m, shape, 3, 1510 + i, lambda mod, x: to_cl(mod(to_cf(x).contiguous())), {"bn.weight": "gamma", "bn.bias": "beta"}, eval_steps=2)
+        for st in steps:
+            for k in list(st):
+                if k.startswith("bn."):
+                    st[k[3:]] = st.pop(k)
+        cases.append(dict(name=name, params=dict(alpha=alpha), init=init, steps=steps))
+    write_fixture(PKG, "alpha-bn", cases)
+
+
+GENERATORS = [layer_norm_cases, rms_norm_cases, batch_norm_cases, group_norm_cases, instance_norm_cases, power_norm_cases, unified_norm_cases, crms_norm_cases, masked_batch_norm_cases, ghost_batch_norm_cases, evonorm_cases, small_norm_cases, batch_channel_norm_cases, weight_standardization_cases, alpha_bn_cases]
 
 if __name__ == "__main__":
     for fn in GENERATORS:

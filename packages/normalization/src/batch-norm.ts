@@ -107,7 +107,17 @@ export type BatchNormParams = z.output<typeof batchNormParams>;
  * unbiased running variance (PyTorch's momentum convention), `num_batches_tracked` when
  * `momentum` is null (cumulative average).
  */
-export abstract class RunningStatsLayer<P extends BatchNormParams> extends NormLayer<P> {
+/** The hyperparameters {@link RunningStatsLayer} reads. */
+export interface RunningStatsParams {
+  epsilon: number;
+  momentum: number | null;
+  affine: boolean;
+  axis: number;
+  trackRunningStats?: boolean;
+  numFeatures?: number | null;
+}
+
+export abstract class RunningStatsLayer<P extends RunningStatsParams> extends NormLayer<P> {
   gamma?: LayerVariable;
   beta?: LayerVariable;
   runningMean?: LayerVariable;
@@ -129,7 +139,7 @@ export abstract class RunningStatsLayer<P extends BatchNormParams> extends NormL
       this.gamma = this.weight('gamma', [c], 1);
       this.beta = this.weight('beta', [c], 0);
     }
-    if (this.params.trackRunningStats) {
+    if (this.params.trackRunningStats !== false) {
       this.runningMean = this.weight('running_mean', [c], 0, false);
       this.runningVar = this.weight('running_var', [c], 1, false);
       if (this.params.momentum === null) this.numBatchesTracked = this.weight('num_batches_tracked', [1], 0, false);

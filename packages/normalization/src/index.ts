@@ -10,7 +10,7 @@ export { default as normalizationModule } from './module.js';
 
 export { layerNorm, LayerNorm, layerNormPlugin, layerNormParams, type LayerNormParams } from './layer-norm.js';
 export { rmsNorm, RmsNorm, rmsNormPlugin, rmsNormParams, type RmsNormParams, type EpsPlacement } from './rms-norm.js';
-export { batchNorm, batchMoments, BatchNorm, RunningStatsLayer, batchNormPlugin, batchNormParams, type BatchNormParams, type BatchMoments } from './batch-norm.js';
+export { batchNorm, batchMoments, BatchNorm, RunningStatsLayer, type RunningStatsParams, batchNormPlugin, batchNormParams, type BatchNormParams, type BatchMoments } from './batch-norm.js';
 export { groupNorm, GroupNorm, groupNormPlugin, groupNormParams, type GroupNormParams } from './group-norm.js';
 export { instanceNorm, InstanceNorm, instanceNormPlugin, instanceNormParams, type InstanceNormParams } from './instance-norm.js';
 export { groupScaling, maskedMeanSquare, powerNorm, PowerNorm, powerNormPlugin, powerNormParams, type PowerNormParams } from './power-norm.js';
@@ -36,3 +36,4 @@ export { layerNormScaling, LayerNormScaling, layerNormScalingPlugin, layerNormSc
 export { qkNorm, QkNorm, qkNormPlugin, qkNormParams, type QkNormParams } from './qk-norm.js';
 export { batchChannelNorm, BatchChannelNorm, batchChannelNormPlugin, batchChannelNormParams, type BatchChannelNormParams } from './batch-channel-norm.js';
 export { standardizeWeight, WeightStandardization, weightStandardizationPlugin, weightStandardizationParams, type WeightStandardizationParams } from './weight-standardization.js';
+export { AlphaBn, alphaBnPlugin, alphaBnParams, type AlphaBnParams } from './alpha-bn.js';

@@ -16,6 +16,7 @@ import { layerNormScalingPlugin } from './layer-norm-scaling.js';
 import { qkNormPlugin } from './qk-norm.js';
 import { batchChannelNormPlugin } from './batch-channel-norm.js';
 import { weightStandardizationPlugin } from './weight-standardization.js';
+import { alphaBnPlugin } from './alpha-bn.js';
 
 /** Every normalization plugin of the package, in catalog order. */
-export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin, scaleNormPlugin, layerNormScalingPlugin, qkNormPlugin, batchChannelNormPlugin, weightStandardizationPlugin];
+export const normalizationPlugins: readonly Plugin[] = [layerNormPlugin, rmsNormPlugin, batchNormPlugin, groupNormPlugin, instanceNormPlugin, powerNormPlugin, unifiedNormPlugin, crmsNormPlugin, maskedBatchNormPlugin, ghostBatchNormPlugin, evoNormB0Plugin, evoNormS0Plugin, scaleNormPlugin, layerNormScalingPlugin, qkNormPlugin, batchChannelNormPlugin, weightStandardizationPlugin, alphaBnPlugin];
