@@ -74,3 +74,4 @@ export type { RegularizerTerm, StepRecord } from './trainer/fit-options.js';
 export { tensorDataset, isDataset, type Dataset, type TensorData } from './trainer/dataset.js';
 export { resolveRef } from './trainer/plugin-ref.js';
 export { clipByGlobalNorm, clipByValue, globalNormSquared } from './trainer/gradient-ops.js';
+export { toLayersLoss, toLayersCallbacks, TRAINER_ONLY_HOOKS, type LayersLossFn, type LayersLossOptions, type LayersTargetMode, type LayersCallbackArgs, type LayersCallbackOptions } from './interop/index.js';
