@@ -6,8 +6,8 @@ import { Sfc32Rng, type TensorData } from '@tessera/core';
 const FILE = new URL('../data/digits.csv.gz', import.meta.url);
 
 export interface DigitsSplit {
-  readonly train: TensorData & { y: tf.Tensor };
-  readonly test: TensorData & { y: tf.Tensor };
+  readonly train: TensorData & { x: tf.Tensor; y: tf.Tensor };
+  readonly test: TensorData & { x: tf.Tensor; y: tf.Tensor };
 }
 
 /**
