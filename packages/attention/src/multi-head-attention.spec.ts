@@ -107,3 +107,28 @@ describe('MultiHeadAttention', () => {
     expect(() => layer.apply(tf.zeros([2, 3]))).toThrow(/query must have rank 3/);
   });
 });
+
+describe('attention-regularizer hook with the attention-entropy regularizer of @tessera/losses', () => {
+  it('hands the weights of every block call to the plugin and its term is differentiable', async () => {
+    const { createRegistry } = await import('@tessera/core');
+    const losses = (await import('@tessera/losses/module')).default;
+    const reg = createRegistry(losses).create('regularizer', 'attention-entropy');
+    const hook = new AttentionRegularizerHook(reg);
+    const layer = new MultiHeadAttention({ numHeads: 2, keyDim: 2, causal: true, onWeights: hook.onWeights });
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 5, 4]);
+      layer.apply(x);
+      const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      hook.reset();
+      const { value, grads } = tf.variableGrads(() => {
+        layer.apply(x);
+        layer.apply(x);
+        expect(hook.count).toBe(2);
+        return hook.take();
+      }, vars);
+      expect(Number.isFinite(value.dataSync()[0]!)).toBe(true);
+      expect(tf.sum(tf.abs(grads[vars[0]!.name]!)).dataSync()[0]).toBeGreaterThan(0);
+    });
+    layer.dispose();
+  });
+});
