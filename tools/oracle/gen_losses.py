@@ -899,6 +899,20 @@ def _attention_entropy():
     write_fixture(PKG, "attention-entropy", cases)
 
 
+
+@fixture("cut-cross-entropy")
+def _cce():
+    cases = []
+    g = gen(71)
+    e, c = f32((6, 5), g, 2.0), f32((11, 5), g)
+    y = ints([0, 10, -100, 4, 7, 4])
+    run_case(cases, "chunk 4 (does not divide V)", {"chunkSize": 4}, {"embeddings": e, "classifier": c, "labels": y},
+             lambda i, red: F.cross_entropy(i["embeddings"] @ i["classifier"].T, i["labels"], reduction=red), ["embeddings", "classifier"])
+    run_case(cases, "softcap 3, chunk 2", {"chunkSize": 2, "softcap": 3.0}, {"embeddings": e, "classifier": c, "labels": y},
+             lambda i, red: F.cross_entropy(3.0 * torch.tanh((i["embeddings"] @ i["classifier"].T) / 3.0), i["labels"], reduction=red), ["embeddings", "classifier"])
+    write_fixture(PKG, "cut-cross-entropy", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

@@ -18,6 +18,10 @@ runConformance({
     'loss/hl-gauss': { inputs: () => ({ logits: logits(), targets: tf.randomUniform([N], -1.2, 1.2, 'float32', 4) }) },
     'loss/two-hot': { inputs: () => ({ logits: logits(), targets: tf.randomUniform([N], -1.2, 1.2, 'float32', 5) }) },
     'regularizer/attention-entropy': { inputs: () => ({ attention: tf.softmax(tf.randomNormal([N, 2, 4, 4], 0, 1, 'float32', 6)) }) },
+    'loss/cut-cross-entropy': {
+      params: { chunkSize: 3 },
+      inputs: () => ({ embeddings: tf.randomNormal([N, 8], 0, 1, 'float32', 1), classifier: tf.randomNormal([7, 8], 0, 1, 'float32', 2), labels: tf.tensor1d([0, 1, 2, 3, 4, 6], 'int32') }),
+    },
     // the frozen guide model's embeddings (another dimension)
     'loss/gist-guided-info-nce': {
       inputs: () => ({

@@ -15,6 +15,7 @@ export { compSum } from './comp-sum.js';
 export { confidencePenalty } from './confidence-penalty.js';
 export { contrastivePair } from './contrastive-pair.js';
 export { crossEntropy } from './cross-entropy.js';
+export { cutCrossEntropy } from './cut-cross-entropy.js';
 export { dispersive } from './dispersive.js';
 export { entropyMin } from './entropy-min.js';
 export { focal } from './focal.js';

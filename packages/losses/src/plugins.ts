@@ -6,6 +6,7 @@ import { compSum } from './comp-sum.js';
 import { confidencePenalty } from './confidence-penalty.js';
 import { contrastivePair } from './contrastive-pair.js';
 import { crossEntropy } from './cross-entropy.js';
+import { cutCrossEntropy } from './cut-cross-entropy.js';
 import { dispersive } from './dispersive.js';
 import { entropyMin } from './entropy-min.js';
 import { focal } from './focal.js';
@@ -51,6 +52,7 @@ export const allPlugins: readonly Plugin[] = [
   confidencePenalty,
   contrastivePair,
   crossEntropy,
+  cutCrossEntropy,
   dispersive,
   entropyMin,
   focal,
