@@ -6,7 +6,7 @@ import './plugin-types.js';
 
 export { NormLayer, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
 export { normalizationPlugins } from './plugins.js';
-export { default as normalizationModule } from './module.js';
+export { default as normalizationModule, default } from './module.js';
 
 export { layerNorm, LayerNorm, layerNormPlugin, layerNormParams, type LayerNormParams } from './layer-norm.js';
 export { rmsNorm, RmsNorm, rmsNormPlugin, rmsNormParams, type RmsNormParams, type EpsPlacement } from './rms-norm.js';
