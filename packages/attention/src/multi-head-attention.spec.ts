@@ -132,3 +132,21 @@ describe('attention-regularizer hook with the attention-entropy regularizer of @
     layer.dispose();
   });
 });
+
+describe('MultiHeadAttention cross-attention', () => {
+  it('takes [query, value] (and key) of another length, with a key-padding mask and a valueDim/outputDim', () => {
+    const layer = new MultiHeadAttention({ numHeads: 2, keyDim: 3, valueDim: 5, outputDim: 7, attention: 'linear' });
+    tf.tidy(() => {
+      const q = tf.randomNormal([2, 4, 6]);
+      const kv = tf.randomNormal([2, 9, 8]);
+      const mask = tf.reshape(tf.tensor([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0], [2, 9], 'bool'), [2, 1, 1, 9]);
+      const y = layer.apply([q, kv], { mask }) as tf.Tensor;
+      expect(y.shape).toEqual([2, 4, 7]);
+      // the masked keys of batch 1 do not matter
+      const kv2 = tf.concat([tf.slice(kv, [0, 0, 0], [2, 4, 8]), tf.mul(tf.slice(kv, [0, 4, 0], [2, 5, 8]), tf.reshape(tf.tensor([1, 3]), [2, 1, 1]))], 1);
+      const y2 = layer.apply([q, kv2], { mask }) as tf.Tensor;
+      expectTensorsClose(tf.slice(y2, [1, 0, 0], [1, 4, 7]), tf.slice(y, [1, 0, 0], [1, 4, 7]));
+    });
+    layer.dispose();
+  });
+});
