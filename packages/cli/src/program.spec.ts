@@ -78,7 +78,7 @@ describe('tessera train', () => {
     expect(fs.existsSync(path.join(dir, 'run'))).toBe(false);
   });
 
-  it('trains, writes metrics, checkpoints and a summary; --resume of a finished run changes nothing', async () => {
+  it('trains, writes metrics, checkpoints and a summary; report renders the run folder', async () => {
     const dir = tmp();
     const file = path.join(dir, 'train.yaml');
     fs.writeFileSync(file, stringify(tinyDigits));
@@ -93,6 +93,20 @@ describe('tessera train', () => {
     expect(records.filter((r) => r.split === 'train' && 'loss' in r.metrics).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(records.filter((r) => r.split === 'val')).toHaveLength(2);
     expect(fs.readdirSync(path.join(out, 'checkpoints')).some((f) => f.endsWith('.tsr'))).toBe(true);
+
+    const r = capture();
+    expect(await r.run(['report', out, '--no-png'])).toBe(EXIT.ok);
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Run tiny-digits');
+    expect(html).toContain('Validation accuracy');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it('list and describe include plugins from user modules (--plugins)', async () => {
+    const c = capture();
+    const mod = path.resolve(__dirname, '../../../examples/custom-plugin/brier-loss.mjs');
+    expect(await c.run(['describe', 'loss', 'brier', '--plugins', mod])).toBe(EXIT.ok);
+    expect(c.text()).toMatch(/scale\s+number\s+1\s+\(0, 100\]/);
   });
 
   it('--check validates without running', async () => {
