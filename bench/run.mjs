@@ -1,0 +1,201 @@
+// `pnpm bench`: runs workloads W1–W6 on every available backend (each in its
+// own process), their PyTorch twins when python3 can import torch, prints a
+// table and writes bench/results.json. See bench/README.md.
+//
+//   node bench/run.mjs [--only W1,W2] [--backends wasm,cpu] [--no-torch]
+// Environment: BENCH_REPS (default 10), BENCH_WARMUP (default 3), BENCH_W6_T (default 64,256,1024).
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BENCH_DIR, CACHE_DIR, REPS, ROOT, WARMUP } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? dflt : args[i + 1];
+};
+const only = opt('only', 'W1,W2,W3,W4,W5,W6');
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** The backend `useBackend('auto')` picks on this install, and why (printed once, as in training). */
+function defaultBackend() {
+  const script = "import('@tessera/core').then(async (c) => { const r = await c.useBackend('auto', { quiet: true }); console.log(JSON.stringify(r)); })";
+  const env = { ...process.env };
+  delete env.TESSERA_BACKEND;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+function available(name) {
+  const script = `import('@tessera/core').then(async (c) => { await c.useBackend('${name}', { quiet: true }); console.log('ok'); }).catch(() => console.log('no'))`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return r.stdout.trim().endsWith('ok');
+}
+
+/** Can tfjs-backend-wasm's multithreaded build start in this Node? (Measured, not assumed.) */
+function wasmThreads() {
+  const script = `
+    import * as tf from '@tensorflow/tfjs-core';
+    import * as wasm from '@tensorflow/tfjs-backend-wasm';
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    wasm.setThreadsCount(${os.cpus().length});
+    const ok = await tf.setBackend('wasm');
+    await tf.ready();
+    console.log(JSON.stringify({ ok, threads: wasm.getThreadsCount() }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  const lastErr = (r.stderr || '').split('\n').filter((l) => /Error|error/.test(l)).slice(0, 1).join(' ').trim();
+  if (r.error || r.status !== 0) return { works: false, detail: r.error ? `no start within 30 s (${r.error.code})` : lastErr || `exit ${r.status}` };
+  try {
+    const res = JSON.parse(r.stdout.trim().split('\n').pop());
+    return { works: res.ok && res.threads > 1, detail: `setBackend → ${res.ok}, threads ${res.threads}` };
+  } catch {
+    return { works: false, detail: lastErr || 'no result' };
+  }
+}
+
+function runWorker(backend, workloads, extra = [], env = {}) {
+  const out = path.join(CACHE_DIR, `rows-${backend}-${Date.now()}.json`);
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  log(`bench: ${extra.includes('--label') ? extra[extra.indexOf('--label') + 1] : backend}: ${workloads}`);
+  const r = spawnSync(process.execPath, [path.join(BENCH_DIR, 'worker.mjs'), '--backend', backend, '--only', workloads, '--out', out, ...extra], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
+  for (const line of (r.stderr ?? '').split('\n')) if (line.startsWith('bench:')) log(`  ${line}`);
+  if (r.status !== 0 || !fs.existsSync(out)) {
+    log(`bench: worker for ${backend} failed (exit ${r.status}):\n${(r.stderr ?? '').slice(-2000)}`);
+    return [];
+  }
+  const rows = JSON.parse(fs.readFileSync(out, 'utf8'));
+  fs.rmSync(out);
+  return rows;
+}
+
+function torchAvailable() {
+  if (args.includes('--no-torch')) return null;
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function runTwin(which) {
+  const r = spawnSync(PYTHON, [path.join(BENCH_DIR, 'torch', 'twins.py'), which, CACHE_DIR, String(REPS), String(WARMUP)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', BENCH_TORCH_THREADS: String(os.cpus().length) },
+    timeout: 300_000,
+  });
+  if (r.status !== 0) {
+    log(`bench: torch twin ${which} failed: ${(r.stderr ?? '').slice(-500)}`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const fmtMs = (x) => (x === undefined || x === null ? '' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmtBytes = (b) => (b === undefined || b === null ? '' : b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
+
+function table(rows) {
+  const head = ['workload', 'backend', 'ms/step', 'reference', 'ref ms/step', 'ratio', 'peak', 'growth'];
+  const body = rows.map((r) => [
+    r.workload,
+    r.backend,
+    r.error ? `error: ${r.error.slice(0, 60)}` : fmtMs(r.msPerStep),
+    r.reference ?? '',
+    fmtMs(r.referenceMsPerStep),
+    r.ratio === undefined || r.ratio === null ? '' : r.ratio.toFixed(2),
+    fmtBytes(r.peakBytes) + (r.referencePeakBytes ? ` (ref ${fmtBytes(r.referencePeakBytes)})` : ''),
+    r.growthTensors === undefined ? '' : `${r.growthTensors} t / ${r.growthBytes} B`,
+  ]);
+  const lines = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
+  const fmt = (l) => `| ${l.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(fmt)].join('\n');
+}
+
+// ---------------------------------------------------------------------------
+const started = Date.now();
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  loadAverageAtStart: os.loadavg(),
+  reps: REPS,
+  warmup: WARMUP,
+};
+meta.defaultBackend = defaultBackend();
+log(`bench: default backend of this install: ${meta.defaultBackend.name} (${meta.defaultBackend.reason})`);
+meta.wasmMultithread = wasmThreads();
+log(`bench: wasm multithreaded build in Node ${process.version}: ${meta.wasmMultithread.works ? 'works' : 'does not start'} (${meta.wasmMultithread.detail})`);
+
+const wanted = opt('backends', ['tensorflow', 'wasm', 'cpu'].join(',')).split(',');
+const backends = wanted.filter((b) => available(b));
+meta.backends = backends;
+const rows = [];
+let exported = false;
+for (const b of backends) {
+  rows.push(...runWorker(b, only, exported ? [] : ['--export', '--profile']));
+  exported = true;
+  if (b === 'wasm') {
+    // Before/after of Tessera's wasm BatchMatMul: the same W1/W2 with tfjs' own kernel.
+    const before = only.split(',').filter((w) => w === 'W1' || w === 'W2').join(',');
+    if (before) rows.push(...runWorker('wasm', before, ['--label', 'wasm (tfjs BatchMatMul)', '--profile'], { TESSERA_WASM_KERNELS: 'off' }));
+  }
+}
+
+meta.torch = torchAvailable();
+if (meta.torch) {
+  const twinsWanted = [...new Set(rows.map((r) => r.twin).filter(Boolean))];
+  const twins = {};
+  for (const t of twinsWanted) {
+    log(`bench: PyTorch twin ${t}`);
+    twins[t] = runTwin(t);
+  }
+  const torchLabel = `PyTorch ${meta.torch} (${os.cpus().length} threads)`;
+  for (const r of rows) {
+    const tw = r.twin && twins[r.twin];
+    if (!tw || r.error) continue;
+    if (r.reference === undefined) {
+      r.reference = torchLabel;
+      r.referenceMsPerStep = tw.msPerStep;
+      r.ratio = r.msPerStep / tw.msPerStep;
+      if (tw.loss0 !== undefined) r.referenceLoss0 = tw.loss0;
+    } else {
+      r.torchMsPerStep = tw.msPerStep;
+    }
+  }
+  for (const [t, tw] of Object.entries(twins)) {
+    if (!tw) continue;
+    const src = rows.find((r) => r.twin === t);
+    rows.push({ workload: src.workload, backend: torchLabel, msPerStep: tw.msPerStep, times: tw.times, ...(tw.loss0 !== undefined ? { loss0: tw.loss0 } : {}) });
+  }
+}
+meta.loadAverageAtEnd = os.loadavg();
+meta.seconds = (Date.now() - started) / 1000;
+
+const results = rows.map(({ times, kernels, twin, ...r }) => ({
+  workload: r.workload,
+  backend: r.backend,
+  msPerStep: r.msPerStep ?? null,
+  reference: r.reference ?? null,
+  referenceMsPerStep: r.referenceMsPerStep ?? null,
+  ratio: r.ratio ?? null,
+  peakBytes: r.peakBytes ?? null,
+  ...r,
+  ...(kernels ? { topKernels: kernels } : {}),
+}));
+fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+fs.writeFileSync(path.join(BENCH_DIR, 'results.meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
+
+console.log(`\nTessera bench — ${meta.date}, Node ${meta.node}, ${meta.cpus} cores (${meta.cpuModel}), load ${meta.loadAverageAtStart.map((x) => x.toFixed(1)).join('/')} → ${meta.loadAverageAtEnd.map((x) => x.toFixed(1)).join('/')}`);
+console.log(`default backend: ${meta.defaultBackend.name} (${meta.defaultBackend.reason}); wasm multithreaded: ${meta.wasmMultithread.works ? 'works' : `does not start — ${meta.wasmMultithread.detail}`}`);
+console.log(`medians of ${REPS} steps after ${WARMUP} warm-up steps; ratio = ms/step ÷ reference ms/step\n`);
+console.log(table(results));
+for (const r of rows.filter((x) => x.kernels)) {
+  console.log(`\ntop kernels of one ${r.workload} step on ${r.backend} (tf.profile): ${r.kernels.map((k) => `${k.name} ${fmtMs(k.ms)} ms (${(100 * k.share).toFixed(0)}%)`).join(', ')}`);
+}
+console.log(`\nwrote bench/results.json (${results.length} rows) in ${meta.seconds.toFixed(0)} s`);

@@ -1,0 +1,58 @@
+// W3: one optimizer step of Tessera's `adamw` on 1M parameters, against
+// tf.train.adam (tfjs' own fused implementation) on the same parameters and gradients.
+import * as tf from '@tensorflow/tfjs-core';
+import { exportForTwin, measure, uniform } from '../lib.mjs';
+
+/** 1,048,576 (2^20) parameters in four variables. */
+export const SHAPES = [[512, 1024], [1024, 256], [256, 512], [131072]];
+
+function makeVars(prefix) {
+  return SHAPES.map((s, i) => tf.variable(tf.tensor(uniform(s.reduce((a, b) => a * b, 1), 0.05, 300 + i), s), true, `${prefix}_${i}`));
+}
+
+function makeGrads(vars) {
+  // Fixed gradients, one set per step index, created once outside the timed steps.
+  return [0, 1, 2].map((k) => Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(uniform(v.size, 0.01, 400 + 10 * k + i), v.shape)])));
+}
+
+async function timeOptimizer(opt, prefix) {
+  const vars = makeVars(prefix);
+  const gradSets = makeGrads(vars);
+  const step = async (i) => {
+    opt.applyGradients(gradSets[i % gradSets.length]);
+    await vars[0].data(); // wait for the update (wasm and cpu are synchronous; tfjs-node is not)
+  };
+  const m = await measure(step, { warmup: 3 });
+  return { m, vars, gradSets };
+}
+
+export async function run({ registry, backend, twinExport }) {
+  const params = SHAPES.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  // Same hyperparameters on both sides; PyTorch's epsilon (1e-8) given to tfjs explicitly.
+  const adamw = registry.create('optimizer', 'adamw', { learningRate: 1e-3, weightDecay: 0, epsilon: 1e-8 });
+  const ours = await timeOptimizer(adamw, 'w3_ours');
+  const ref = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+  const theirs = await timeOptimizer(ref, 'w3_ref');
+  if (twinExport) {
+    const fresh = makeVars('w3');
+    const grads = makeGrads(fresh);
+    const g = {};
+    grads.forEach((set, k) => fresh.forEach((v, i) => (g[`g${k}_${i}`] = set[v.name])));
+    exportForTwin('w3.json', { ...Object.fromEntries(fresh.map((v, i) => [`p${i}`, v])), ...g }, { shapes: SHAPES, lr: 1e-3 });
+    tf.dispose([...fresh, ...grads.flatMap((s) => Object.values(s))]);
+  }
+  for (const r of [ours, theirs]) tf.dispose([...r.vars, ...r.gradSets.flatMap((s) => Object.values(s))]);
+  adamw.dispose();
+  ref.dispose();
+  return [
+    {
+      workload: `W3 adamw step (${(params / 1e6).toFixed(2)}M params)`,
+      backend,
+      ...ours.m,
+      reference: 'tf.train.adam',
+      referenceMsPerStep: theirs.m.msPerStep,
+      ratio: ours.m.msPerStep / theirs.m.msPerStep,
+      twin: 'w3',
+    },
+  ];
+}
