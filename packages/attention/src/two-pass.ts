@@ -25,7 +25,9 @@ export type TwoPassAttentionParams = z.output<typeof params>;
  * Mathematically equal to `softmax` (same oracle); the integer exponents
  * carry no gradient, so the derivative is the softmax's. In tensor form the
  * two accumulations are two reductions; the value of the variant is its
- * overflow-free arithmetic (logits up to ~10³⁸ without subtracting a max).
+ * overflow-free arithmetic: logits beyond 88 (where exp overflows in float32)
+ * need no max pass (the reduced argument x − n·ln 2 loses float32 precision
+ * only for logits of order 10⁶ and more).
  *
  * @see https://arxiv.org/abs/2001.04438
  */
