@@ -29,3 +29,14 @@ describe('attention "linear"', () => {
     tf.dispose(Object.values(x));
   });
 });
+
+describe('attention "linear" scale', () => {
+  it('the scale only matters against ε: the default 1/√Dh agrees with the paper\'s unscaled form to 1e-4', () => {
+    tf.tidy(() => {
+      const x = qkv([2, 2, 7, 16]);
+      for (const causal of [false, true]) {
+        expectTensorsClose(registry.create('attention', 'linear').apply({ ...x, causal }), registry.create('attention', 'linear', { scale: 1 }).apply({ ...x, causal }));
+      }
+    });
+  });
+});
