@@ -397,6 +397,223 @@ def adafactor_ref(lr, min_dim=128, decay_rate=0.8, clip=1.0, param_scale=True, m
     return f
 
 
+def run_global(step_fn, init, grads):
+    """Runs `step_fn(theta: dict, grads: dict, state: dict)` (in place on theta) over the trajectory."""
+    theta = {n: v.clone() for n, v in init.items()}
+    state = {}
+    out = []
+    for step in grads:
+        step_fn(theta, step, state)
+        out.append({n: tensor_json(t) for n, t in theta.items()})
+    return out
+
+
+def dadapt_adam_ref(lr=1.0, b1=0.9, b2=0.999, eps=1e-8, wd=0.0, decouple=False, bias_corr=False, d0=1e-6, growth=math.inf):
+    """dadaptation 3.x DAdaptAdam.step, one parameter group."""
+    def f(theta, grads, st):
+        if not st:
+            st.update(d=d0, nw=0.0, k=0, s={}, m={}, v={})
+        k, d = st["k"], st["d"]
+        bc = ((1 - b2 ** (k + 1)) ** 0.5) / (1 - b1 ** (k + 1)) if bias_corr else 1.0
+        dlr = d * lr * bc
+        sb2 = b2 ** 0.5
+        num_acc, sk_l1 = 0.0, 0.0
+        for n, g in grads.items():
+            if wd != 0 and not decouple:
+                g = g + wd * theta[n]
+            for key in ("s", "m", "v"):
+                st[key].setdefault(n, torch.zeros_like(g))
+            denom = st["v"][n].sqrt() + eps
+            num_acc += dlr * torch.dot(g.flatten(), (st["s"][n] / denom).flatten()).item()
+            st["m"][n] = b1 * st["m"][n] + dlr * (1 - b1) * g
+            st["v"][n] = b2 * st["v"][n] + (1 - b2) * g * g
+            st["s"][n] = sb2 * st["s"][n] + dlr * (1 - sb2) * g
+            sk_l1 += st["s"][n].abs().sum().item()
+        nw = sb2 * st["nw"] + (1 - sb2) * num_acc
+        if sk_l1 == 0:
+            return
+        d_hat = nw / ((1 - sb2) * sk_l1)
+        st["d"] = max(d, min(d_hat, d * growth))
+        st["nw"] = nw
+        for n in grads:
+            denom = st["v"][n].sqrt() + eps
+            if wd != 0 and decouple:
+                theta[n] = theta[n] - wd * dlr * theta[n]
+            theta[n] = theta[n] - st["m"][n] / denom
+        st["k"] = k + 1
+    return f
+
+
+def dadapt_sgd_ref(lr=1.0, momentum=0.0, wd=0.0, d0=1e-6, growth=math.inf):
+    """dadaptation 3.x DAdaptSGD.step, one parameter group."""
+    def f(theta, grads, st):
+        if not st:
+            st.update(d=d0, num=0.0, k=0, s={}, x0={})
+        k, d = st["k"], st["d"]
+        if k == 0:
+            st["g0"] = math.sqrt(sum((g * g).sum().item() for g in grads.values()))
+        dlr = d * lr / st["g0"]
+        num, sk_sq = st["num"], 0.0
+        for n, g in grads.items():
+            if n not in st["s"]:
+                st["s"][n] = torch.zeros_like(g)
+                st["x0"][n] = theta[n].clone()
+            if wd != 0:
+                g = g + wd * theta[n]
+            num += dlr * torch.dot(g.flatten(), st["s"][n].flatten()).item()
+            st["s"][n] = st["s"][n] + dlr * g
+            sk_sq += (st["s"][n] ** 2).sum().item()
+        d_hat = 2 * num / math.sqrt(sk_sq)
+        st["d"] = max(d, min(d_hat, d * growth))
+        if sk_sq == 0:
+            return
+        st["num"] = num
+        for n in grads:
+            z = st["x0"][n] - st["s"][n]
+            theta[n] = momentum * theta[n] + (1 - momentum) * z
+        st["k"] = k + 1
+    return f
+
+
+def prodigy_ref(lr=1.0, b1=0.9, b2=0.999, b3=None, eps=1e-8, wd=0.0, decouple=True, bias_corr=False, safeguard=False, d0=1e-6, d_coef=1.0, growth=math.inf):
+    """prodigyopt 1.0 Prodigy.step, one parameter group."""
+    b3 = b2 ** 0.5 if b3 is None else b3
+
+    def f(theta, grads, st):
+        if not st:
+            st.update(d=d0, d_max=d0, num=0.0, k=0, s={}, p0={}, m={}, v={})
+        k, d = st["k"], st["d"]
+        bc = ((1 - b2 ** (k + 1)) ** 0.5) / (1 - b1 ** (k + 1)) if bias_corr else 1.0
+        dlr = d * lr * bc
+        num = st["num"] * b3
+        den = 0.0
+        for n, g in grads.items():
+            if wd != 0 and not decouple:
+                g = g + wd * theta[n]
+            if n not in st["s"]:
+                st["s"][n] = torch.zeros_like(g)
+                st["p0"][n] = theta[n].clone()
+                st["m"][n] = torch.zeros_like(g)
+                st["v"][n] = torch.zeros_like(g)
+            num += (d / d0) * dlr * torch.dot(g.flatten(), (st["p0"][n] - theta[n]).flatten()).item()
+            st["m"][n] = b1 * st["m"][n] + d * (1 - b1) * g
+            st["v"][n] = b2 * st["v"][n] + d * d * (1 - b2) * g * g
+            st["s"][n] = b3 * st["s"][n] + ((d / d0) * d if safeguard else (d / d0) * dlr) * g
+            den += st["s"][n].abs().sum().item()
+        if den == 0:
+            return
+        d_hat = d_coef * num / den
+        if d == d0:
+            d = max(d, d_hat)
+        st["d_max"] = max(st["d_max"], d_hat)
+        d = min(st["d_max"], d * growth)
+        st["d"], st["num"] = d, num
+        for n in grads:
+            denom = st["v"][n].sqrt() + d * eps
+            if wd != 0 and decouple:
+                theta[n] = theta[n] - wd * dlr * theta[n]
+            theta[n] = theta[n] - dlr * st["m"][n] / denom
+        st["k"] = k + 1
+    return f
+
+
+def dog_ref(lr=1.0, reps_rel=1e-6, eps=1e-8, wd=0.0, layerwise=False, init_eta=None):
+    """dog-optimizer 1.0.3 DoG / LDoG.step."""
+    def f(theta, grads, st):
+        first = not st
+        gs = {n: (g + wd * theta[n] if wd > 0 else g) for n, g in grads.items()}
+        if first:
+            st["x0"] = {n: t.clone() for n, t in theta.items()}
+        if not layerwise:
+            if first:
+                st["rbar"] = reps_rel * (1 + torch.stack([theta[n].norm() for n in gs]).norm())
+                st["G"] = torch.stack([(g ** 2).sum() for g in gs.values()]).sum() + eps
+            else:
+                dist = torch.stack([(theta[n] - st["x0"][n]).norm() for n in gs]).norm()
+                st["rbar"] = torch.maximum(st["rbar"], dist)
+                st["G"] = st["G"] + torch.stack([(g ** 2).sum() for g in gs.values()]).sum()
+            eta = {n: st["rbar"] * lr / st["G"].sqrt() for n in gs}
+        else:
+            if first:
+                st["rbar"] = {n: reps_rel * (1 + theta[n].norm()) for n in gs}
+                st["G"] = {n: (g ** 2).sum() + eps for n, g in gs.items()}
+            else:
+                for n, g in gs.items():
+                    st["rbar"][n] = torch.maximum(st["rbar"][n], (theta[n] - st["x0"][n]).norm())
+                    st["G"][n] = st["G"][n] + (g ** 2).sum()
+            eta = {n: st["rbar"][n] * lr / st["G"][n].sqrt() for n in gs}
+        if first and init_eta is not None:
+            eta = {n: init_eta for n in gs}
+        for n, g in gs.items():
+            theta[n] = theta[n] - eta[n] * g
+    return f
+
+
+def dowg_ref(lr=1.0, init=None, eps=1e-4, wd=0.0):
+    """optax.contrib.scale_by_dowg (chained with -lr)."""
+    def f(theta, grads, st):
+        if not st:
+            st.update(x0={n: t.clone() for n, t in theta.items()}, est=init if init is not None else eps, v=0.0)
+        gs = {n: (g + wd * theta[n] if wd > 0 else g) for n, g in grads.items()}
+        cur = sum(((theta[n] - st["x0"][n]) ** 2).sum().item() for n in gs)
+        st["est"] = max(st["est"], cur)
+        st["v"] = st["est"] * sum((g * g).sum().item() for g in gs.values()) + st["v"]
+        eta = st["est"] / (math.sqrt(st["v"]) + eps)
+        for n, g in gs.items():
+            theta[n] = theta[n] - lr * eta * g
+    return f
+
+
+def averaged(inner, gamma):
+    """dog-optimizer PolynomialDecayAverager around `inner`; returns (trajectory fn, averages)."""
+    avg = {}
+
+    def f(theta, grads, st):
+        inner(theta, grads, st.setdefault("inner", {}))
+        t = st.get("t", 0) + 1
+        st["t"] = t
+        w = (1 + gamma) / (t + gamma)
+        for n in grads:
+            avg[n] = theta[n].clone() if n not in avg else (1 - w) * avg[n] + w * theta[n]
+    return f, avg
+
+
+def global_cases():
+    specs = [
+        ("d-adapt-adam-default", "d-adapt-adam", {}, dadapt_adam_ref()),
+        ("d-adapt-adam-decouple-bc", "d-adapt-adam", {"weightDecay": 0.1, "decouple": True, "useBiasCorrection": True, "beta2": 0.99, "d0": 1e-3},
+         dadapt_adam_ref(wd=0.1, decouple=True, bias_corr=True, b2=0.99, d0=1e-3)),
+        ("d-adapt-adam-coupled-growth", "d-adapt-adam", {"learningRate": 0.5, "weightDecay": 0.05, "growthRate": 1.5, "d0": 1e-2},
+         dadapt_adam_ref(lr=0.5, wd=0.05, growth=1.5, d0=1e-2)),
+        ("d-adapt-sgd-default", "d-adapt-sgd", {}, dadapt_sgd_ref()),
+        ("d-adapt-sgd-momentum-wd", "d-adapt-sgd", {"momentum": 0.9, "weightDecay": 0.1, "d0": 1e-2, "growthRate": 2},
+         dadapt_sgd_ref(momentum=0.9, wd=0.1, d0=1e-2, growth=2.0)),
+        ("prodigy-default", "prodigy", {}, prodigy_ref()),
+        ("prodigy-wd-bc-safeguard", "prodigy", {"weightDecay": 0.1, "useBiasCorrection": True, "safeguardWarmup": True, "d0": 1e-3, "beta3": 0.9},
+         prodigy_ref(wd=0.1, bias_corr=True, safeguard=True, d0=1e-3, b3=0.9)),
+        ("prodigy-coupled-growth", "prodigy", {"weightDecay": 0.05, "decouple": False, "growthRate": 1.2, "dCoef": 0.5, "d0": 1e-2},
+         prodigy_ref(wd=0.05, decouple=False, growth=1.2, d_coef=0.5, d0=1e-2)),
+        ("dog-default", "dog", {}, dog_ref()),
+        ("dog-wd-reps", "dog", {"repsRel": 1e-3, "weightDecay": 0.1, "learningRate": 0.8}, dog_ref(lr=0.8, reps_rel=1e-3, wd=0.1)),
+        ("dog-init-eta", "dog", {"initEta": 0.01}, dog_ref(init_eta=0.01)),
+        ("ldog-default", "ldog", {"repsRel": 1e-4}, dog_ref(reps_rel=1e-4, layerwise=True)),
+        ("dowg-default", "dowg", {}, dowg_ref()),
+        ("dowg-init-wd", "dowg", {"initEstimSqDist": 0.01, "weightDecay": 0.1, "learningRate": 0.5}, dowg_ref(lr=0.5, init=0.01, wd=0.1)),
+    ]
+    cases = []
+    for i, (name, opt, p, fn) in enumerate(specs):
+        init, grads = make_problem(800 + i, missing=None)
+        cases.append({"name": name, "optimizer": opt, "params": p, "init": {n: tensor_json(v) for n, v in init.items()},
+                      "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads], "expected": run_global(fn, init, grads)})
+    init, grads = make_problem(850, missing=None)
+    fn, avg = averaged(dog_ref(reps_rel=1e-3), 8.0)
+    traj = run_global(fn, init, grads)
+    cases.append({"name": "poly-decay-averager-dog", "optimizer": "poly-decay-averager", "params": {"baseParams": {"repsRel": 1e-3}},
+                  "init": {n: tensor_json(v) for n, v in init.items()}, "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads],
+                  "expected": traj, "evalExpected": {n: tensor_json(t) for n, t in avg.items()}})
+    return cases
+
+
 def reference_cases():
     specs = [
         ("lion-default", "lion", {}, lion_ref(1e-4)),
@@ -648,6 +865,7 @@ if __name__ == "__main__":
     write_fixture("optimizers", "schedules", schedule_cases())
     write_fixture("optimizers", "sam", sam_cases())
     write_fixture("optimizers", "reference-optimizers", reference_cases())
+    write_fixture("optimizers", "parameter-free", global_cases())
     write_fixture("optimizers", "schedule-free", sf_cases())
     write_fixture("optimizers", "one-cycle-momentum", onecycle_momentum_cases())
     write_fixture("optimizers", "reduce-on-plateau", plateau_cases())

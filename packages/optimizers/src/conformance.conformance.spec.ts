@@ -23,6 +23,7 @@ runConformance({
     'optimizer/adabelief': { convergence: { learningRate: 0.05 } },
     'optimizer/adan': { convergence: { learningRate: 0.05 } },
     'optimizer/adafactor': { params: { multiplyByParameterScale: false }, convergence: { learningRate: 0.05 } },
+    'optimizer/d-adapt-sgd': { convergence: { rosenbrockLearningRate: 0.1 } },
     'schedule/cosine-restarts': { discontinuous: true },
     'schedule/piecewise-constant': { params: { initValue: 1, boundaries: [100, 500], scales: [0.5, 0.5] }, discontinuous: true },
   },

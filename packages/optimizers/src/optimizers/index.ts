@@ -15,6 +15,9 @@ import { adabelief } from './adabelief.js';
 import { adan } from './adan.js';
 import { novograd } from './novograd.js';
 import { adafactor } from './adafactor.js';
+import { dAdaptAdam, dAdaptSgd, prodigy } from './d-adapt.js';
+import { dog, dowg, ldog } from './dog.js';
+import { polyDecayAverager } from './poly-decay-averager.js';
 import { asam, sam } from './sam.js';
 import { scheduleFree, scheduleFreeAdamw, scheduleFreeSgd } from './schedule-free.js';
 import { sgd } from './sgd.js';
@@ -37,6 +40,9 @@ export { adabelief, AdabeliefOptimizer, scaleByBelief } from './adabelief.js';
 export { adan, AdanOptimizer } from './adan.js';
 export { novograd, NovogradOptimizer, scaleByNovograd } from './novograd.js';
 export { adafactor, AdafactorOptimizer, scaleByFactoredRms, factoredDims } from './adafactor.js';
+export { dAdaptAdam, dAdaptSgd, prodigy, DAdaptAdamOptimizer, DAdaptSgdOptimizer, ProdigyOptimizer, scaleByDAdaptAdam, scaleByDAdaptSgd } from './d-adapt.js';
+export { dog, ldog, dowg, DogOptimizer, LdogOptimizer, DowgOptimizer, scaleByDog } from './dog.js';
+export { polyDecayAverager, PolyDecayAveragerOptimizer, AveragingOptimizer, polyDecayAverage } from './poly-decay-averager.js';
 export { sam, asam, SamOptimizer, SamOptimizerClass, AsamOptimizerClass } from './sam.js';
 export {
   scheduleFree, scheduleFreeAdamw, scheduleFreeSgd, ScheduleFreeOptimizer, scheduleFreeTransform,
@@ -45,4 +51,5 @@ export {
 
 /** Every optimizer plugin of the package. */
 export const allOptimizers = [sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, rmsprop, rprop, asgd, sam, asam, scheduleFreeSgd, scheduleFreeAdamw, scheduleFree,
-  lion, lamb, lars, adabelief, adan, novograd, adafactor];
+  lion, lamb, lars, adabelief, adan, novograd, adafactor,
+  dAdaptAdam, dAdaptSgd, prodigy, dog, ldog, dowg, polyDecayAverager];

@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from '@tessera/core';
+import { buildBase, defineOptimizer, learningRateField, paramGroupsField } from '../define-optimizer.js';
+import { TransformOptimizer, type NamedTensor } from '../transform-optimizer.js';
+import { needParams, type GradientTransformation, type StateTree, type TensorRecord } from '../transform.js';
+
+/**
+ * Polynomial-decay averaging of the iterates after any inner transformation
+ * (dog-optimizer 1.0.3 `PolynomialDecayAverager`).
+ *
+ * Notation: x_t parameters after step t (1-based), γ gamma.
+ *
+ *   x̄_t = (1 − (1+γ)/(t+γ))·x̄_{t−1} + ((1+γ)/(t+γ))·x_t     (x̄₁ = x₁)
+ *
+ * γ = 0 is the uniform average; large γ approaches the last iterate.
+ */
+export function polyDecayAverage(inner: GradientTransformation<any>, gamma: number): GradientTransformation {
+  return {
+    init: (params) => ({ averager: 1, t: 0, avg: {}, inner: inner.init(params) }),
+    update(updates, state, params) {
+      const ps = needParams(params, 'poly-decay-averager');
+      const [u, s] = inner.update(updates, (state.inner as StateTree | undefined) ?? inner.init({}), params);
+      const t = ((state.t as number | undefined) ?? 0) + 1;
+      const w = (1 + gamma) / (t + gamma);
+      const old = (state.avg as StateTree | undefined) ?? {};
+      const avg: StateTree = { ...old };
+      for (const [n, un] of Object.entries(u)) {
+        const x = tf.add(ps[n]!, un);
+        const prev = old[n] as tf.Tensor | undefined;
+        avg[n] = prev ? tf.add(tf.mul(prev, 1 - w), tf.mul(x, w)) : x;
+      }
+      return [u as TensorRecord, { averager: 1, t, avg, inner: s }];
+    },
+  };
+}
+
+function averagerNodes(s: StateTree, out: StateTree[] = []): StateTree[] {
+  if (s.averager === 1 && s.avg) out.push(s);
+  for (const v of Object.values(s)) if (v && typeof v === 'object' && !(v instanceof tf.Tensor)) averagerNodes(v as StateTree, out);
+  return out;
+}
+
+/**
+ * An optimizer whose `eval()` swaps the variables to their average and
+ * `train()` swaps them back (the trainer calls both around evaluation and
+ * checkpoints, as for Schedule-Free). Stepping in eval mode throws.
+ */
+export class AveragingOptimizer extends TransformOptimizer {
+  #saved: TensorRecord | undefined;
+
+  eval(): void {
+    if (this.#saved) return;
+    const registered = tf.engine().registeredVariables;
+    const saved: TensorRecord = {};
+    for (const node of averagerNodes(this.state)) {
+      for (const [n, a] of Object.entries(node.avg as StateTree)) {
+        const v = registered[n];
+        if (!v || !(a instanceof tf.Tensor)) continue;
+        saved[n] = tf.keep(tf.clone(v));
+        v.assign(a);
+      }
+    }
+    this.#saved = saved;
+  }
+
+  train(): void {
+    if (!this.#saved) return;
+    const registered = tf.engine().registeredVariables;
+    for (const [n, w] of Object.entries(this.#saved)) {
+      registered[n]?.assign(w);
+      w.dispose();
+    }
+    this.#saved = undefined;
+  }
+
+  protected override step(grads: TensorRecord, vars: Record<string, tf.Variable>): void {
+    if (this.#saved) throw new Error(`${this.label}: step in eval mode (averaged weights loaded); call optimizer.train() first.`);
+    super.step(grads, vars);
+  }
+
+  override getWeightsSync(): NamedTensor[] {
+    if (this.#saved) throw new Error(`${this.label}: getWeights in eval mode; call train() first so the training weights are in the variables.`);
+    return super.getWeightsSync();
+  }
+}
+
+/**
+ * Polynomial-decay averager around any base optimizer (default `dog`, which
+ * needs averaging for good results). `eval()` evaluates the average x̄.
+ *
+ * @see https://arxiv.org/abs/2302.12022
+ */
+export const { plugin: polyDecayAverager, Optimizer: PolyDecayAveragerOptimizer } = defineOptimizer({
+  name: 'poly-decay-averager',
+  className: 'Tessera.PolyDecayAverager',
+  summary: 'Polynomial-decay iterate averaging around a base optimizer (default DoG); eval() swaps in the average.',
+  paper: { title: "DoG is SGD's Best Friend: A Parameter-Free Dynamic Step Size Schedule", arxiv: '2302.12022', year: 2023 },
+  params: z.strictObject({
+    learningRate: learningRateField(1.0, "The base optimizer's learning rate."),
+    gamma: z.number().min(0).default(8).describe('γ of the averaging weights (1+γ)/(t+γ).'),
+    baseOptimizer: z.string().default('dog').describe('Registry name of the base optimizer.'),
+    baseParams: z.record(z.string(), z.unknown()).default({}).describe('Hyperparameters of the base optimizer.'),
+    paramGroups: paramGroupsField,
+  }),
+  base: AveragingOptimizer,
+  build: (hp, ctx) => polyDecayAverage(buildBase(hp.baseOptimizer, { ...hp.baseParams, learningRate: 0 }, ctx, 'optimizer "poly-decay-averager"'), hp.gamma),
+});
