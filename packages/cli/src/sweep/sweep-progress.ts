@@ -43,7 +43,11 @@ export class MultiBarSweepProgress implements SweepProgress {
       },
       update: (done, metrics) => bar?.update(done, { metrics: fmt(metrics) }),
       log: (line) => multi.log(`${id}: ${line}\n`),
-      stop: () => bar?.stop(),
+      stop: () => {
+        // The run's line is logged by runDone; drop its bar so the view stays one bar per active run.
+        if (bar) multi.remove(bar);
+        bar = undefined;
+      },
     };
   }
 
