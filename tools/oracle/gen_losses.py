@@ -913,6 +913,68 @@ def _cce():
     write_fixture(PKG, "cut-cross-entropy", cases)
 
 
+
+# --------------------------------------------------------------------------- stateful (sequences of steps on one instance)
+def run_steps(cases, name, params, module_factory, steps, wrt, reduction="mean"):
+    """steps: list of input dicts; module(inputs) -> per-sample [N]; one module across the steps."""
+    mod = module_factory()
+    out_steps = []
+    for ins in steps:
+        t = {k: (v.clone().detach().requires_grad_(k in wrt)) for k, v in ins.items()}
+        per = mod(t)
+        out = reduce(per, reduction)
+        gs = torch.autograd.grad(out.sum(), [t[k] for k in wrt], allow_unused=True)
+        out_steps.append({
+            "inputs": {k: tensor_json(v) for k, v in ins.items()},
+            "expected": tensor_json(out),
+            "grads": {k: tensor_json(g if g is not None else torch.zeros_like(t[k])) for k, g in zip(wrt, gs)},
+        })
+    cases.append({"name": name, "params": params, "reduction": reduction, "steps": out_steps})
+
+
+class ALDRRef:
+    """ALDRLoss_V1 (Optimization-AI ICML2023_LDR) on the CPU, per-sample output."""
+    def __init__(self, N, threshold=1.0, Lambda=1.0, alpha=2.0, softplus=False):
+        self.threshold, self.alpha, self.softplus = threshold, alpha, softplus
+        self.Lambda_ref = torch.tensor(Lambda, dtype=torch.float64)
+        self.Lambda = torch.tensor([Lambda] * N, dtype=torch.float64).view(-1, 1)
+
+    def __call__(self, i):
+        y_pred, ids = i["logits"], i["sampleIds"]
+        num_class = y_pred.shape[1]
+        y_true = F.one_hot(i["labels"], num_class).double()
+        lambda_ref = self.Lambda_ref
+        if self.softplus:
+            y_pred = F.softplus(y_pred)
+        y_denorm = torch.norm(y_pred, dim=1, p=1.0, keepdim=True) / num_class
+        y_pred = y_pred / y_denorm
+        pred_prob = F.softmax(y_pred / self.Lambda[ids], dim=1) + 1e-5
+        pred_prob = F.normalize(pred_prob, p=1.0)
+        kl_reg = torch.sum(pred_prob * torch.log(num_class * pred_prob), dim=1, keepdim=True)
+        logK = torch.log(torch.tensor(float(num_class), dtype=torch.float64))
+        lambdas = lambda_ref - lambda_ref * kl_reg / (self.alpha * logK)
+        self.Lambda[ids] = lambdas.detach()
+        extra_loss = -1 / 2 * self.alpha * logK / lambda_ref * (self.Lambda[ids] - lambda_ref) ** 2
+        diff = self.threshold * (1 - y_true) + (y_pred - (y_pred * y_true).sum(1, keepdim=True))
+        d = diff / self.Lambda[ids]
+        mx = d.max(1, keepdim=True).values.detach()
+        loss = self.Lambda[ids] * (torch.log(torch.exp(d - mx).mean(1, keepdim=True)) + mx) + extra_loss
+        return loss.squeeze(1)
+
+
+@fixture("aldr-kl")
+def _aldr():
+    cases = []
+    g = gen(81)
+    steps = []
+    for ids in ([0, 1, 2, 3], [2, 3, 4, 5], [5, 0, 6, 2]):
+        steps.append({"logits": f32((4, 5), g, 2.0), "labels": torch.randint(0, 5, (4,), generator=g), "sampleIds": ints(ids)})
+    run_steps(cases, "three steps, revisited ids", {"numSamples": 10}, lambda: ALDRRef(10), steps, ["logits"])
+    run_steps(cases, "softplus, threshold 2, lambda 0.5, alpha 3", {"numSamples": 10, "softplus": True, "threshold": 2.0, "lambda": 0.5, "alpha": 3.0},
+              lambda: ALDRRef(10, threshold=2.0, Lambda=0.5, alpha=3.0, softplus=True), steps, ["logits"], reduction="sum")
+    write_fixture(PKG, "aldr-kl", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

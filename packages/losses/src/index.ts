@@ -9,6 +9,7 @@ export { defineLoss, defineElementwise, PACKAGE } from './define-loss.js';
 export { stopGradient, detachedMask } from './stop-gradient.js';
 // plugins, one per file
 export { activePassive } from './active-passive.js';
+export { aldrKl } from './aldr-kl.js';
 export { attentionEntropy } from './attention-entropy.js';
 export { binaryCrossEntropy } from './binary-cross-entropy.js';
 export { compSum } from './comp-sum.js';

@@ -1,5 +1,6 @@
 import type { Plugin } from '@tessera/core';
 import { activePassive } from './active-passive.js';
+import { aldrKl } from './aldr-kl.js';
 import { attentionEntropy } from './attention-entropy.js';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { compSum } from './comp-sum.js';
@@ -46,6 +47,7 @@ import { zLoss } from './z-loss.js';
 /** Every plugin of @tessera/losses (losses and regularizers). */
 export const allPlugins: readonly Plugin[] = [
   activePassive,
+  aldrKl,
   attentionEntropy,
   binaryCrossEntropy,
   compSum,

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradient kernels (the union package does): tests need them.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { ShapeError, type Loss, type LossInputs, type Plugin, type Reduction } from '@tessera/core';
-import { checkGradient, expectNoLeak, expectTensorsClose, fixtureTensor, fixtureValues, loadFixture, type FixtureTensor } from '@tessera/testing';
+import { checkGradient, expectNoGrowth, expectNoLeak, expectTensorsClose, fixtureTensor, fixtureValues, loadFixture, type FixtureTensor } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 
 export interface FixtureCase {
@@ -121,6 +121,7 @@ export function standardChecks(plugin: Plugin<any, Loss>, o: StandardOptions): v
     it('reductions: scalar for mean/sum, [N] for none, consistent', async () => {
       const loss = create();
       const inputs = o.make(n);
+      loss.compute(inputs).dispose(); // lazily created state, if any
       await expectNoLeak(() => {
         const values = Object.fromEntries(reductions.map((r) => [r, loss.compute(inputs, { reduction: r })]));
         if (values.mean) expect(values.mean.shape).toEqual([]);
@@ -145,6 +146,7 @@ export function standardChecks(plugin: Plugin<any, Loss>, o: StandardOptions): v
       const x = inputs[o.output]!;
       const big = tf.tidy(() => tf.mul(tf.div(x, tf.max(tf.abs(x))), o.extreme ?? 1e4));
       const ins = { ...inputs, [o.output]: big };
+      loss.compute(ins).dispose(); // lazily created state, if any
       await expectNoLeak(() => {
         for (const r of reductions) {
           const [v, [g]] = valueAndGrads(loss, ins, [o.output], r);
@@ -159,6 +161,7 @@ export function standardChecks(plugin: Plugin<any, Loss>, o: StandardOptions): v
     it('no tensor leaked by compute or its gradient', async () => {
       const loss = create();
       const inputs = o.make(n);
+      loss.compute(inputs).dispose(); // lazily created state, if any
       await expectNoLeak(() => {
         for (const r of reductions) {
           const [v, g] = valueAndGrads(loss, inputs, [o.output], r);
@@ -200,6 +203,7 @@ export function standardChecks(plugin: Plugin<any, Loss>, o: StandardOptions): v
         if (o.empty === 'throws') {
           expect(() => loss.compute(inputs)).toThrow(/empty|N = 0|at least/);
         } else {
+          loss.compute(inputs).dispose(); // lazily created state, if any
           await expectNoLeak(() => {
             for (const r of reductions) {
               const v = loss.compute(inputs, { reduction: r });
@@ -238,5 +242,86 @@ export function standardChecks(plugin: Plugin<any, Loss>, o: StandardOptions): v
         tf.dispose(Object.values(inputs) as tf.Tensor[]);
       });
     }
+  });
+}
+
+export interface StatefulCase {
+  name: string;
+  params: Record<string, unknown>;
+  reduction: Reduction;
+  steps: { inputs: Record<string, FixtureTensor>; expected: FixtureTensor; grads: Record<string, FixtureTensor> }[];
+}
+
+/** Value and gradients from a single `compute` call (stateful losses update their state on every call). */
+export function valueAndGradsOnce(loss: Loss, inputs: LossInputs, wrt: string[], reduction: Reduction): [tf.Tensor, tf.Tensor[]] {
+  let value: tf.Tensor | undefined;
+  const f = (...xs: tf.Tensor[]) => {
+    const ins: LossInputs = { ...inputs };
+    wrt.forEach((k, i) => (ins[k] = xs[i]));
+    const v = loss.compute(ins, { reduction });
+    value = tf.keep(tf.clone(v));
+    return tf.sum(v) as tf.Scalar;
+  };
+  const grads = tf.grads(f)(wrt.map((k) => inputs[k]!));
+  return [value!, grads];
+}
+
+/** One `it` per stateful case: a sequence of steps on one instance, value and gradients per step. */
+export function statefulFixtureSuite(plugin: Plugin<any, Loss>, file: string): void {
+  const cases = loadFixture<{ cases: StatefulCase[] }>(new URL(`./__fixtures__/${file}.json`, import.meta.url)).cases;
+  describe(`matches the reference fixtures step by step (${file}.json)`, () => {
+    for (const c of cases) {
+      it(c.name, () => {
+        const loss = plugin.create(c.params) as Loss & { dispose?: () => void };
+        c.steps.forEach((step, k) => {
+          const inputs = toInputs(step.inputs);
+          const wrt = Object.keys(step.grads);
+          const [value, grads] = valueAndGradsOnce(loss, inputs, wrt, c.reduction);
+          expectTensorsClose(value, fixtureValues(step.expected), { name: `${c.name} step ${k} value` });
+          wrt.forEach((f, i) => expectTensorsClose(grads[i]!, fixtureValues(step.grads[f]!), { name: `${c.name} step ${k} d/d${f}` }));
+          tf.dispose([value, ...grads, ...(Object.values(inputs) as tf.Tensor[])]);
+        });
+        loss.dispose?.();
+      });
+    }
+  });
+}
+
+/** State round trip: a copy restored with setState continues exactly like the original; growth-free steps. */
+export function statefulChecks(plugin: Plugin<any, Loss>, o: { params?: Record<string, unknown>; make: (step: number) => LossInputs; output: string }): void {
+  type S = Loss & { getState(): Record<string, tf.Tensor>; setState(s: Record<string, tf.Tensor>): void; dispose(): void; stateKey?: string };
+  describe('state', () => {
+    it('is Stateful: getState/setState round trip continues identically', () => {
+      const a = plugin.create(o.params ?? {}) as S;
+      const b = plugin.create(o.params ?? {}) as S;
+      expect(typeof a.getState).toBe('function');
+      expect(a.stateKey).toMatch(/^loss:/);
+      for (let k = 0; k < 2; k++) {
+        const ins = o.make(k);
+        a.compute(ins).dispose();
+        tf.dispose(Object.values(ins) as tf.Tensor[]);
+      }
+      const saved = Object.fromEntries(Object.entries(a.getState()).map(([k, v]) => [k, tf.clone(v)]));
+      b.setState(saved);
+      tf.dispose(Object.values(saved));
+      const ins = o.make(2);
+      const va = a.compute(ins, { reduction: 'none' });
+      const vb = b.compute(ins, { reduction: 'none' });
+      expectTensorsClose(vb, va, { rtol: 0, atol: 0, name: 'restored copy' });
+      for (const [k, v] of Object.entries(a.getState())) expectTensorsClose(b.getState()[k]!, v, { rtol: 0, atol: 0, name: `state ${k}` });
+      tf.dispose([va, vb, ...(Object.values(ins) as tf.Tensor[])]);
+      a.dispose();
+      b.dispose();
+    });
+    it('keeps a constant tensor count across steps (replaced state is disposed)', async () => {
+      const a = plugin.create(o.params ?? {}) as S;
+      let k = 0;
+      await expectNoGrowth(() => {
+        const ins = o.make(k++);
+        const [v, g] = valueAndGradsOnce(a, ins, [o.output], 'mean');
+        tf.dispose([v, ...g, ...(Object.values(ins) as tf.Tensor[])]);
+      });
+      a.dispose();
+    });
   });
 }

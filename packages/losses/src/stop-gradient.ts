@@ -29,3 +29,12 @@ export function detachedMask(x: tf.Tensor, predicate: (x: tf.Tensor) => tf.Tenso
     return { value: predicate(v), gradFunc: (_dy, saved) => tf.zerosLike(saved[0]!) };
   })(x);
 }
+
+/**
+ * `fn(x)` computed off the gradient tape, with a zero gradient: for
+ * quantities the reference code `.detach()`es (per-sample state updates,
+ * detached weights). Ops inside `fn` need no gradient kernels.
+ */
+export function detached(x: tf.Tensor, fn: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  return detachedMask(x, fn);
+}
