@@ -2,7 +2,7 @@
  * @tessera/miners — miners (hard negatives, guide filters), per-sample
  * reweighters, pruning and rewind callbacks, and training callbacks.
  */
-export { default as minersModule } from './module.js';
+export { default, default as minersModule } from './module.js';
 export { allPlugins } from './plugins.js';
 export { withMiners } from './with-miners.js';
 export { cosineMatrix, l2Normalize, detached, PACKAGE } from './mining-utils.js';
