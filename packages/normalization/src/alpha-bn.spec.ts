@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoGrowth, expectTensorsClose, loadFixture } from '@tessera/testing';
+import { alphaBatchNorm } from './alpha-bn.js';
 import { batchNorm } from './batch-norm.js';
 import { registry, replayCase, saveLoadRoundTrip, type StepCase } from './spec-utils.js';
 
@@ -25,6 +26,9 @@ describe('alpha-bn', () => {
       const x = tf.add(tf.randomNormal([5, 3]), 2);
       expectTensorsClose(one.apply(x) as tf.Tensor, bn.apply(x) as tf.Tensor);
       expectTensorsClose(zero.apply(x) as tf.Tensor, batchNorm(x));
+      const [, , mean, variance] = one.getWeights() as tf.Tensor[];
+      expectTensorsClose(alphaBatchNorm(x, { mean: mean!, variance: variance! }, 1), one.apply(x) as tf.Tensor);
+      expectTensorsClose(alphaBatchNorm(x, { mean: mean!, variance: variance! }, 0), batchNorm(x));
       // one value per channel at test time: falls back to the running statistics
       expectTensorsClose(zero.apply(tf.ones([1, 3])) as tf.Tensor, bn.apply(tf.ones([1, 3])) as tf.Tensor);
     });

@@ -1,7 +1,30 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { definePlugin, z } from '@tessera/core';
-import { batchMoments, batchNormParams, RunningStatsLayer } from './batch-norm.js';
+import { checkTensor, definePlugin, z } from '@tessera/core';
+import { batchMoments, batchNorm, batchNormParams, RunningStatsLayer } from './batch-norm.js';
 import { axesExcept, countOver, type BaseLayerOptions, type NormKwargs } from './norm-layer.js';
+
+/**
+ * α-BN, the functional (inference) form: batch norm with μ = α μ̂ + (1 − α) μ_B and
+ * σ² = α σ̂² + (1 − α) σ²_B, μ_B, σ²_B (biased) of the test batch, μ̂, σ̂² `[C]` the running statistics.
+ *
+ * @see https://arxiv.org/abs/2110.04065
+ */
+export function alphaBatchNorm(
+  x: tf.Tensor,
+  running: { mean: tf.Tensor; variance: tf.Tensor },
+  alpha = 0.9,
+  gamma: tf.Tensor | null = null,
+  beta: tf.Tensor | null = null,
+  epsilon = 1e-5,
+): tf.Tensor {
+  checkTensor(x, 'x', 'normalization "alpha-bn"', { dtype: 'float32', rank: [2, 3, 4, 5] });
+  return tf.tidy(() => {
+    const c = x.shape[x.rank - 1]!;
+    const { mean, variance } = batchMoments(x, x.rank - 1);
+    const mix = (src: tf.Tensor, batch: tf.Tensor) => tf.add(tf.mul(src, alpha), tf.mul(tf.reshape(batch, [c]), 1 - alpha));
+    return batchNorm(x, gamma, beta, { mean: mix(running.mean, mean), variance: mix(running.variance, variance) }, epsilon);
+  });
+}
 
 export const alphaBnParams = batchNormParams
   .omit({ trackRunningStats: true })

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoGrowth, expectTensorsClose, loadFixture } from '@tessera/testing';
-import { ghostChunks } from './ghost-batch-norm.js';
+import { fixtureTensor } from '@tessera/testing';
+import { ghostBatchNorm, ghostChunks } from './ghost-batch-norm.js';
 import { registry, replayCase, saveLoadRoundTrip, type StepCase } from './spec-utils.js';
 
 const { cases } = loadFixture<{ cases: StepCase[] }>(new URL('./__fixtures__/ghost-batch-norm.json', import.meta.url));
@@ -15,6 +16,12 @@ describe('ghost-batch-norm against torch.cat([bn(c) for c in x.chunk(k)]) (PyTor
 });
 
 describe('ghost-batch-norm', () => {
+  it('functional form equals the fixture’s first training output', () => {
+    const c = cases[0]!;
+    const s = c.steps[0]!;
+    tf.tidy(() => expectTensorsClose(ghostBatchNorm(fixtureTensor(s.x), c.params.virtualBatchSize as number, fixtureTensor(c.init.gamma!), fixtureTensor(c.init.beta!)), fixtureTensor(s.y)));
+  });
+
   it('chunks as torch.chunk(x, ceil(B / B_g))', () => {
     expect(ghostChunks(8, 3)).toEqual([3, 3, 2]);
     expect(ghostChunks(10, 4)).toEqual([4, 4, 2]);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { definePlugin, z } from '@tessera/core';
-import { batchMoments, batchNormParams, RunningStatsLayer } from './batch-norm.js';
+import { checkTensor, definePlugin, z } from '@tessera/core';
+import { batchMoments, batchNorm, batchNormParams, RunningStatsLayer } from './batch-norm.js';
 import type { BaseLayerOptions, NormKwargs } from './norm-layer.js';
 
 export const ghostBatchNormParams = batchNormParams.extend({
@@ -17,6 +17,22 @@ export function ghostChunks(b: number, size: number): number[] {
   const out: number[] = [];
   for (let left = b; left > 0; left -= each) out.push(Math.min(each, left));
   return out;
+}
+
+/**
+ * Ghost batch normalization, the functional (training) form: `torch.chunk(x, ⌈B/B_g⌉)` along the
+ * batch, each chunk batch-normalised with its own statistics (channel axis last).
+ *
+ * @see https://arxiv.org/abs/1705.08741
+ */
+export function ghostBatchNorm(x: tf.Tensor, virtualBatchSize: number, gamma: tf.Tensor | null = null, beta: tf.Tensor | null = null, epsilon = 1e-5): tf.Tensor {
+  checkTensor(x, 'x', 'normalization "ghost-batch-norm"', { dtype: 'float32', rank: [2, 3, 4, 5] });
+  return tf.tidy(() => {
+    const sizes = ghostChunks(x.shape[0]!, virtualBatchSize);
+    const chunks = sizes.length === 1 ? [x] : tf.split(x, sizes, 0);
+    const outs = chunks.map((chunk) => batchNorm(chunk, gamma, beta, null, epsilon));
+    return outs.length === 1 ? outs[0]! : tf.concat(outs, 0);
+  });
 }
 
 /**

@@ -27,8 +27,8 @@ export {
   foldNormAffine,
   dropLastCoordinate,
 } from './crms-norm.js';
-export { MaskedBatchNorm, maskedBatchNormPlugin, maskedBatchNormParams, type MaskedBatchNormParams } from './masked-batch-norm.js';
-export { ghostChunks, GhostBatchNorm, ghostBatchNormPlugin, ghostBatchNormParams, type GhostBatchNormParams } from './ghost-batch-norm.js';
+export { maskedBatchNorm, MaskedBatchNorm, maskedBatchNormPlugin, maskedBatchNormParams, type MaskedBatchNormParams } from './masked-batch-norm.js';
+export { ghostBatchNorm, ghostChunks, GhostBatchNorm, ghostBatchNormPlugin, ghostBatchNormParams, type GhostBatchNormParams } from './ghost-batch-norm.js';
 export { evoNormB0, EvoNormB0, evoNormB0Plugin, evoNormB0Params, type EvoNormB0Params } from './evonorm-b0.js';
 export { evoNormS0, groupStd, EvoNormS0, evoNormS0Plugin, evoNormS0Params, type EvoNormS0Params } from './evonorm-s0.js';
 export { scaleNorm, ScaleNorm, scaleNormPlugin, scaleNormParams, type ScaleNormParams } from './scale-norm.js';
@@ -36,4 +36,4 @@ export { layerNormScaling, LayerNormScaling, layerNormScalingPlugin, layerNormSc
 export { qkNorm, QkNorm, qkNormPlugin, qkNormParams, type QkNormParams } from './qk-norm.js';
 export { batchChannelNorm, BatchChannelNorm, batchChannelNormPlugin, batchChannelNormParams, type BatchChannelNormParams } from './batch-channel-norm.js';
 export { standardizeWeight, WeightStandardization, weightStandardizationPlugin, weightStandardizationParams, type WeightStandardizationParams } from './weight-standardization.js';
-export { AlphaBn, alphaBnPlugin, alphaBnParams, type AlphaBnParams } from './alpha-bn.js';
+export { alphaBatchNorm, AlphaBn, alphaBnPlugin, alphaBnParams, type AlphaBnParams } from './alpha-bn.js';

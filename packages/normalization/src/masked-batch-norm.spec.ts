@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoGrowth, expectTensorsClose, loadFixture } from '@tessera/testing';
+import { expectTensorsClose as close, fixtureTensor, type FixtureTensor } from '@tessera/testing';
+import { maskedBatchNorm } from './masked-batch-norm.js';
 import { registry, replayCase, saveLoadRoundTrip, type StepCase } from './spec-utils.js';
 
 const { cases } = loadFixture<{ cases: StepCase[] }>(new URL('./__fixtures__/masked-batch-norm.json', import.meta.url));
@@ -14,6 +16,17 @@ describe('masked-batch-norm against nn.BatchNorm1d on the real tokens (PyTorch 1
 });
 
 describe('masked-batch-norm', () => {
+  it('functional form equals the fixture’s first training output', () => {
+    const c = cases[0]!;
+    const s = c.steps[0]!;
+    tf.tidy(() =>
+      close(
+        maskedBatchNorm(fixtureTensor(s.x), fixtureTensor(s.mask as FixtureTensor), fixtureTensor(c.init.gamma!), fixtureTensor(c.init.beta!)),
+        fixtureTensor(s.y),
+      ),
+    );
+  });
+
   it('padded tokens do not move the statistics', () => {
     const a = registry.create('normalization', 'masked-batch-norm');
     const b = registry.create('normalization', 'masked-batch-norm');

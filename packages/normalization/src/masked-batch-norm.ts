@@ -1,8 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { definePlugin, z } from '@tessera/core';
-import { batchMoments, batchNormParams, RunningStatsLayer } from './batch-norm.js';
+import { checkTensor, definePlugin, z } from '@tessera/core';
+import { affine, batchMoments, batchNormParams, RunningStatsLayer } from './batch-norm.js';
+import { channelShape } from './norm-layer.js';
 import type { BaseLayerOptions, NormKwargs } from './norm-layer.js';
 import { checkMask } from './power-norm.js';
+
+/**
+ * Masked batch normalization, the functional (training) form: per-channel μ_B, σ²_B over the real
+ * tokens only (`mask` `[B, T]`, `true` = real), every token normalised,
+ * y = γ ⊙ (x − μ_B)/√(σ²_B + ε) + β.
+ *
+ * @param x `[B, T, C]` (or `[B, C]` with mask `[B]`)
+ * @see https://arxiv.org/abs/2003.07845
+ */
+export function maskedBatchNorm(x: tf.Tensor, mask: tf.Tensor | null = null, gamma: tf.Tensor | null = null, beta: tf.Tensor | null = null, epsilon = 1e-5): tf.Tensor {
+  checkTensor(x, 'x', 'normalization "masked-batch-norm"', { dtype: 'float32', rank: [2, 3] });
+  const m = checkMask(mask ?? undefined, x, 'normalization "masked-batch-norm"');
+  return tf.tidy(() => {
+    const c = x.shape[x.rank - 1]!;
+    const { mean, variance } = batchMoments(x, x.rank - 1, m);
+    return affine(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma, beta, channelShape(x.rank, x.rank - 1, c), c);
+  });
+}
 
 export const maskedBatchNormParams = batchNormParams.extend({
   axis: z.literal(-1).default(-1).describe('The channel axis: always the last ([B, T, C] sequences).'),
