@@ -3,10 +3,12 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 import { fastWasmBatchMatMul } from './wasm-batch-mat-mul.js';
+import { FAST_WASM_ELEMENTWISE } from './wasm-elementwise.js';
 
 export { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 export { fastWasmBatchMatMul, wasmBatchMatMulStats } from './wasm-batch-mat-mul.js';
 export { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
+export { fastWasmPow, fastWasmTanh, fastWasmTile } from './wasm-elementwise.js';
 
 /** Kernels replaced on every backend that Tessera fills in (and on cpu), because tfjs' own is asymptotically slow. */
 const REPLACED_EVERYWHERE: Record<string, (backendName: string) => KernelConfig> = {
@@ -36,10 +38,13 @@ const done = new Map<string, TesseraKernelReport>();
  * - `UnsortedSegmentSum` (the gradient of `gather`) is replaced, on cpu and
  *   wasm, by a one-pass scatter-add ({@link unsortedSegmentSumKernel}): tfjs-cpu's
  *   costs one full masked pass per segment;
- * - on `wasm`, `BatchMatMul` is replaced by {@link fastWasmBatchMatMul}.
+ * - on `wasm`, `BatchMatMul` is replaced by {@link fastWasmBatchMatMul}, and
+ *   `Tile`, `Pow` (small integer exponents) and `Tanh` by compositions of
+ *   the backend's fast kernels (see wasm-elementwise.ts).
  *
  * Nothing is done for `tensorflow` (native kernels, complete). Setting
- * `TESSERA_WASM_KERNELS=off` keeps tfjs' own `BatchMatMul` (for comparisons).
+ * `TESSERA_WASM_KERNELS=off` keeps tfjs' own wasm kernels (for comparisons);
+ * the fill-ins are registered regardless.
  */
 export function registerTesseraKernels(backendName: string): TesseraKernelReport {
   const previous = done.get(backendName);
@@ -72,6 +77,13 @@ export function registerTesseraKernels(backendName: string): TesseraKernelReport
       tf.unregisterKernel(tf.BatchMatMul, 'wasm');
       tf.registerKernel(fastWasmBatchMatMul(original));
       replaced.push(tf.BatchMatMul);
+    }
+    for (const [name, make] of Object.entries(FAST_WASM_ELEMENTWISE)) {
+      const own = tf.getKernel(name, 'wasm');
+      if (own === undefined) continue;
+      tf.unregisterKernel(name, 'wasm');
+      tf.registerKernel(make(own));
+      replaced.push(name);
     }
   }
   const report: TesseraKernelReport = { backend: backendName, fallbacks, replaced };
