@@ -109,6 +109,19 @@ describe('tessera train', () => {
     expect(c.text()).toMatch(/scale\s+number\s+1\s+\(0, 100\]/);
   });
 
+  it('--set overrides config values, validated like the file', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'train.yaml');
+    fs.writeFileSync(file, stringify(tinyDigits));
+    const ok = capture();
+    expect(await ok.run(['train', file, '--check', '--set', 'optimizer={ name: sgd, params: { momentum: 0.9 } }', 'train.epochs=3'])).toBe(EXIT.ok);
+    expect(ok.text()).toContain('optimizer sgd');
+    const bad = capture();
+    expect(await bad.run(['train', file, '--check', '--set', 'optimizer.params.learningRat=0.1'])).toBe(EXIT.usage);
+    expect(bad.errors()).toContain('optimizer.params.learningRat: unknown key "learningRat"');
+    expect(bad.errors()).toContain('did you mean "learningRate"?');
+  });
+
   it('--check validates without running', async () => {
     const dir = tmp();
     const file = path.join(dir, 'train.json');

@@ -107,11 +107,12 @@ export function buildProgram(io: ProgramIO = consoleIO): { program: Command; run
     .argument('<config>', 'run config (.yaml, .yml or .json)')
     .option('--out <dir>', 'run folder (default: the config\'s `out`, else runs/<name>)')
     .option('--resume', 'continue from the newest complete checkpoint in the run folder')
+    .option('--set <path=value...>', 'override config values, e.g. --set optimizer.params.learningRate=0.01 train.epochs=2')
     .option('--check', 'validate the config and exit')
     .option('--quiet', 'no progress bar')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'wasm', 'cpu', 'tensorflow']).default(process.env['TESSERA_BACKEND'] ?? 'auto'))
-    .action(async (file: string, o: { out?: string; resume?: boolean; check?: boolean; quiet?: boolean; backend?: string }) => {
-      const { config, modules } = await loadRunConfig(file);
+    .action(async (file: string, o: { out?: string; resume?: boolean; check?: boolean; quiet?: boolean; backend?: string; set?: string[] }) => {
+      const { config, modules } = await loadRunConfig(file, o.set ?? []);
       if (o.check) {
         io.out(`${file}: valid (${config.model.name} on ${config.data.name}, loss ${config.loss.name}, optimizer ${config.optimizer.name})`);
         return;

@@ -4,6 +4,8 @@ import type { ContainerModule } from 'inversify';
 import type { ModelFactory } from '../zoo/types.js';
 import { bestNames, ConfigError, zodToConfigIssues, type ConfigIssue } from './issues.js';
 import { loadPluginModules, workbenchContainer } from './load-modules.js';
+import { parse as parseYaml } from 'yaml';
+import { setPath } from '../sweep/sweep-config.js';
 import { readConfigFile } from './read-config.js';
 import { PLUGIN_SLOTS, runConfigSchema, type ResolvedRef, type RunConfig } from './schema.js';
 import { PluginRegistryToken } from '@tessera/core';
@@ -124,7 +126,29 @@ export async function prepareRunConfig(raw: unknown, file: string, baseDir = pat
   return { config, modules, registry };
 }
 
-/** Reads, loads and validates a run config file. */
-export async function loadRunConfig(file: string): Promise<LoadedRunConfig> {
-  return prepareRunConfig(readConfigFile(file), file);
+/**
+ * Applies `path=value` overrides (`optimizer.params.learningRate=0.01`,
+ * `norm=rms-norm`) to a raw config; values are parsed as YAML scalars or
+ * flow collections (`[1, 2]`, `{ name: adam }`).
+ */
+export function applyOverrides(raw: unknown, sets: readonly string[], file: string): unknown {
+  if (sets.length === 0) return raw;
+  if (!isRecord(raw)) return raw;
+  const out = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+  const issues: ConfigIssue[] = [];
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) {
+      issues.push({ path: `--set ${s}`, message: 'expected path=value, e.g. optimizer.params.learningRate=0.01' });
+      continue;
+    }
+    setPath(out, s.slice(0, eq).trim(), parseYaml(s.slice(eq + 1)) as unknown);
+  }
+  if (issues.length) throw new ConfigError(file, issues);
+  return out;
+}
+
+/** Reads, loads and validates a run config file (with optional `path=value` overrides). */
+export async function loadRunConfig(file: string, sets: readonly string[] = []): Promise<LoadedRunConfig> {
+  return prepareRunConfig(applyOverrides(readConfigFile(file), sets, file), file);
 }
