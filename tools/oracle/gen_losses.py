@@ -975,6 +975,72 @@ def _aldr():
     write_fixture(PKG, "aldr-kl", cases)
 
 
+
+class ISogCLRRef:
+    """LibAUC GCLoss_v1 (unimodal, non-distributed) with the per-anchor temperature of the paper
+    (the code's tau[:, None] on a [B, 1] tensor broadcasts to [B, B, 2B]); per-sample outputs."""
+    def __init__(self, N, tau=0.1, gamma=0.9, eps=1e-8, enable_isogclr=True, tau_min=0.05, tau_max=0.7, rho=0.3, eta=0.01, beta=0.9):
+        self.u = torch.zeros(N, dtype=torch.float64).reshape(-1, 1)
+        self.tau, self.gamma, self.eps, self.LARGE_NUM = tau, gamma, eps, 1e9
+        self.enable_isogclr = enable_isogclr
+        self.tau_min, self.tau_max, self.rho, self.eta, self.beta = tau_min, tau_max, rho, eta, beta
+        self.learnable_tau = torch.ones(N, dtype=torch.float64).reshape(-1, 1) * tau
+        self.grad_tau = torch.zeros(N, dtype=torch.float64).reshape(-1, 1)
+
+    def __call__(self, i):
+        hidden1, hidden2, index = F.normalize(i["embeddings"], p=2, dim=1), F.normalize(i["positives"], p=2, dim=1), i["sampleIds"]
+        batch_size = hidden1.shape[0]
+        labels = F.one_hot(torch.arange(batch_size), batch_size * 2).double()
+        masks = F.one_hot(torch.arange(batch_size), batch_size).double()
+        logits_aa = hidden1 @ hidden1.T - masks * self.LARGE_NUM
+        logits_bb = hidden2 @ hidden2.T - masks * self.LARGE_NUM
+        logits_ab = hidden1 @ hidden2.T
+        logits_ba = hidden2 @ hidden1.T
+        neg_mask = 1 - labels
+        logits_ab_aa = torch.cat([logits_ab, logits_aa], 1)
+        logits_ba_bb = torch.cat([logits_ba, logits_bb], 1)
+        tau = self.learnable_tau[index] if self.enable_isogclr else torch.full((batch_size, 1), self.tau, dtype=torch.float64)
+        neg_logits1 = torch.exp(logits_ab_aa / tau) * neg_mask
+        neg_logits2 = torch.exp(logits_ba_bb / tau) * neg_mask
+        if self.u[index].sum() == 0:
+            u1 = torch.sum(neg_logits1, dim=1, keepdim=True) / (2 * (batch_size - 1))
+            u2 = torch.sum(neg_logits2, dim=1, keepdim=True) / (2 * (batch_size - 1))
+        else:
+            u1 = (1 - self.gamma) * self.u[index] + self.gamma * torch.sum(neg_logits1, dim=1, keepdim=True) / (2 * (batch_size - 1))
+            u2 = (1 - self.gamma) * self.u[index] + self.gamma * torch.sum(neg_logits2, dim=1, keepdim=True) / (2 * (batch_size - 1))
+        self.u[index] = (u1.detach() + u2.detach()) / 2
+        w1 = (neg_logits1 / u1.clamp(min=self.eps)).detach()
+        w2 = (neg_logits2 / u2.clamp(min=self.eps)).detach()
+
+        def sce(labels, logits, weights):
+            expsum = torch.sum(weights * logits, dim=1, keepdim=True) / (2 * (batch_size - 1))
+            return -torch.sum(labels * (logits - expsum), dim=1)
+
+        per = sce(labels, logits_ab_aa, w1) + sce(labels, logits_ba_bb, w2)
+        if self.enable_isogclr:
+            ga = torch.log(u1) + self.rho - torch.sum(w1 * (logits_ab_aa / tau).detach(), dim=1, keepdim=True) / (2 * (batch_size - 1))
+            gb = torch.log(u2) + self.rho - torch.sum(w2 * (logits_ba_bb / tau).detach(), dim=1, keepdim=True) / (2 * (batch_size - 1))
+            grad_tau = ((ga + gb) / 2.0).detach()
+            self.grad_tau[index] = (1.0 - self.beta) * self.grad_tau[index] + self.beta * grad_tau
+            self.learnable_tau[index] = (self.learnable_tau[index] - self.eta * self.grad_tau[index]).clamp_(min=self.tau_min, max=self.tau_max)
+        return per
+
+
+@fixture("isogclr")
+def _isogclr():
+    cases = []
+    g = gen(82)
+    steps = []
+    for ids in ([0, 1, 2, 3], [4, 5, 6, 7], [2, 0, 3, 1]):  # all-new, all-new, all-seen (LibAUC's batch-level init agrees)
+        steps.append({"embeddings": f32((4, 5), g), "positives": f32((4, 5), g), "sampleIds": ints(ids)})
+    run_steps(cases, "iSogCLR three steps", {"numSamples": 10}, lambda: ISogCLRRef(10), steps, ["embeddings", "positives"])
+    run_steps(cases, "iSogCLR rho 0.5, eta 0.1 (tau moves)", {"numSamples": 10, "rho": 0.5, "eta": 0.1, "temperature": 0.2},
+              lambda: ISogCLRRef(10, tau=0.2, rho=0.5, eta=0.1), steps, ["embeddings", "positives"])
+    run_steps(cases, "SogCLR fixed tau", {"numSamples": 10, "learnTemperature": False}, lambda: ISogCLRRef(10, enable_isogclr=False), steps,
+              ["embeddings", "positives"], reduction="sum")
+    write_fixture(PKG, "isogclr", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

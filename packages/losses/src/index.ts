@@ -26,6 +26,7 @@ export { gistGuidedInfoNce } from './gist-guided-info-nce.js';
 export { hlGauss } from './hl-gauss.js';
 export { huber } from './huber.js';
 export { infoNce } from './info-nce.js';
+export { isogclr } from './isogclr.js';
 export { jsDivergence } from './js-divergence.js';
 export { klDivergence } from './kl-divergence.js';
 export { l1 } from './l1.js';

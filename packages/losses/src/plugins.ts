@@ -17,6 +17,7 @@ import { gistGuidedInfoNce } from './gist-guided-info-nce.js';
 import { hlGauss } from './hl-gauss.js';
 import { huber } from './huber.js';
 import { infoNce } from './info-nce.js';
+import { isogclr } from './isogclr.js';
 import { jsDivergence } from './js-divergence.js';
 import { klDivergence } from './kl-divergence.js';
 import { l1 } from './l1.js';
@@ -64,6 +65,7 @@ export const allPlugins: readonly Plugin[] = [
   hlGauss,
   huber,
   infoNce,
+  isogclr,
   jsDivergence,
   klDivergence,
   l1,
