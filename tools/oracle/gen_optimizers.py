@@ -614,6 +614,180 @@ def global_cases():
     return cases
 
 
+def adamp_ref(kind, lr, b1=0.9, b2=0.999, eps=1e-8, wd=0.0, delta=0.1, wd_ratio=0.1, nesterov=False, momentum=0.0, dampening=0.0, axis=0):
+    """clovaai/AdamP adamp.py / sgdp.py; `axis` = the channel axis (moved first, as the reference's view(size(0), -1))."""
+    import torch.nn.functional as F
+
+    def projection(p, grad, perturb):
+        if p.dim() <= 1:
+            return perturb, 1.0
+        P, G, U = (torch.movedim(t, axis, 0) for t in (p, grad, perturb))
+        expand = [-1] + [1] * (P.dim() - 1)
+        for view in (lambda x: x.reshape(x.size(0), -1), lambda x: x.reshape(1, -1)):
+            cos = F.cosine_similarity(view(G), view(P), dim=1, eps=eps).abs()
+            if cos.max() < delta / math.sqrt(view(P).size(1)):
+                p_n = P / view(P).norm(dim=1).view(expand if view(P).size(0) > 1 else [1] * P.dim()).add(eps)
+                U = U - p_n * view(p_n * U).sum(dim=1).view(expand if view(P).size(0) > 1 else [1] * P.dim())
+                return torch.movedim(U, 0, axis), wd_ratio
+        return perturb, 1.0
+
+    def f(n, p, g, s, _grp):
+        if kind == "adam":
+            t = s.get("t", 0) + 1
+            s["t"] = t
+            s["m"] = b1 * s.get("m", torch.zeros_like(g)) + (1 - b1) * g
+            s["v"] = b2 * s.get("v", torch.zeros_like(g)) + (1 - b2) * g * g
+            denom = s["v"].sqrt() / math.sqrt(1 - b2 ** t) + eps
+            perturb = ((b1 * s["m"] + (1 - b1) * g) if nesterov else s["m"]) / denom
+            step = lr / (1 - b1 ** t)
+        else:
+            s["buf"] = momentum * s.get("buf", torch.zeros_like(g)) + (1 - dampening) * g
+            perturb = g + momentum * s["buf"] if nesterov else s["buf"]
+            step = lr
+        perturb, r = projection(p, g, perturb)
+        if wd > 0:
+            p = p * (1 - lr * wd * r / (1 - momentum if kind == "sgd" else 1.0))
+        return p - step * perturb
+    return f
+
+
+def ns5(G, steps=5):
+    a, b, c = 3.4445, -4.7750, 2.0315
+    X = G.clone()
+    tall = X.size(0) > X.size(1)
+    if tall:
+        X = X.T
+    X = X / (X.norm() + 1e-7)
+    for _ in range(steps):
+        A = X @ X.T
+        B = b * A + c * A @ A
+        X = a * X + B @ X
+    return X.T if tall else X
+
+
+def muon_ref(lr=0.02, beta=0.95, nesterov=True, steps=5, wd=0.0, ab1=0.9, ab2=0.999, aeps=1e-8):
+    """Keller Jordan's SingleDeviceMuon for rank >= 2 (tfjs layout: [fan_in, fan_out]), AdamW (optax muon) for the rest."""
+    def f(n, p, g, s, _grp):
+        if p.dim() < 2:
+            u = adam_dir(s, g, ab1, ab2, aeps) + wd * p
+            return p - lr * u
+        s["buf"] = beta * s.get("buf", torch.zeros_like(g)) + (1 - beta) * g
+        u = (1 - beta) * g + beta * s["buf"] if nesterov else s["buf"]
+        fan_out = g.shape[-1]
+        fan_in = g.numel() // fan_out
+        o = ns5(u.reshape(fan_in, fan_out), steps).reshape(g.shape) * max(1, fan_out / fan_in) ** 0.5
+        return p * (1 - lr * wd) - lr * o
+    return f
+
+
+def ademamix_ref(lr=1e-3, b1=0.9, b2=0.999, b3=0.9999, alpha=2.0, t_alpha=None, t_beta3=None, eps=1e-8, wd=0.0):
+    """apple/ml-ademamix (PyTorch)."""
+    def hl(beta, e=1e-8):
+        return math.log(0.5) / math.log(beta + e) - 1
+
+    def hl_inv(t):
+        return math.pow(0.5, 1 / (t + 1))
+
+    def f(n, p, g, s, _grp):
+        t = s.get("t", 0) + 1
+        s["t"] = t
+        a = alpha * t / t_alpha if t_alpha and t < t_alpha else alpha
+        beta3 = hl_inv((1 - t / t_beta3) * hl(b1) + (t / t_beta3) * hl(b3)) if t_beta3 and t < t_beta3 else b3
+        s["m1"] = b1 * s.get("m1", torch.zeros_like(g)) + (1 - b1) * g
+        s["m2"] = beta3 * s.get("m2", torch.zeros_like(g)) + (1 - beta3) * g
+        s["v"] = b2 * s.get("v", torch.zeros_like(g)) + (1 - b2) * g * g
+        denom = s["v"].sqrt() / math.sqrt(1 - b2 ** t) + eps
+        u = (s["m1"] / (1 - b1 ** t) + a * s["m2"]) / denom + wd * p
+        return p - lr * u
+    return f
+
+
+def adopt_ref(lr=1e-3, b1=0.9, b2=0.9999, eps=1e-6, clip=True, wd=0.0, decouple=False):
+    """iShohei220/adopt (v2, clip_lambda = step ** 0.25)."""
+    def f(n, p, g, s, _grp):
+        t = s.get("t", 0) + 1
+        s["t"] = t
+        if wd != 0:
+            if decouple:
+                p = p * (1 - lr * wd)
+            else:
+                g = g + wd * p
+        if t == 1:
+            s["v"] = g * g
+            s["m"] = torch.zeros_like(g)
+            return p
+        nrm = g / torch.clamp(s["v"].sqrt(), min=eps)
+        if clip:
+            c = (t - 1) ** 0.25
+            nrm = nrm.clamp(-c, c)
+        s["m"] = b1 * s["m"] + (1 - b1) * nrm
+        p = p - lr * s["m"]
+        s["v"] = b2 * s["v"] + (1 - b2) * g * g
+        return p
+    return f
+
+
+def madgrad_ref(lr=1e-2, momentum=0.9, wd=0.0, eps=1e-6):
+    """facebookresearch/madgrad MADGRAD.step (dense, coupled decay), global k."""
+    def f(theta, grads, st):
+        k = st.get("k", 0)
+        lr_ = lr + eps
+        lamb = lr_ * math.sqrt(k + 1)
+        ck = 1 - momentum
+        for n, g in grads.items():
+            s = st.setdefault("slots", {}).setdefault(n, {})
+            if "sq" not in s:
+                s["sq"] = torch.zeros_like(g)
+                s["s"] = torch.zeros_like(g)
+                if momentum != 0:
+                    s["x0"] = theta[n].clone()
+            if wd != 0:
+                g = g + wd * theta[n]
+            if momentum == 0:
+                x0 = theta[n] + s["s"] / (s["sq"] ** (1 / 3) + eps)
+            else:
+                x0 = s["x0"]
+            s["sq"] = s["sq"] + lamb * g * g
+            s["s"] = s["s"] + lamb * g
+            z = x0 - s["s"] / (s["sq"] ** (1 / 3) + eps)
+            theta[n] = z if momentum == 0 else (1 - ck) * theta[n] + ck * z
+        st["k"] = k + 1
+    return f
+
+
+def p1_cases():
+    specs = [
+        ("adamp-default", "adamp", {"channelAxis": 0}, adamp_ref("adam", 1e-3)),
+        ("adamp-projecting", "adamp", {"learningRate": 0.01, "delta": 2.0, "weightDecay": 0.1, "channelAxis": 0}, adamp_ref("adam", 0.01, delta=2.0, wd=0.1)),
+        ("adamp-mixed-tfjs-layout", "adamp", {"learningRate": 0.01, "delta": 0.5, "weightDecay": 0.1, "nesterov": True}, adamp_ref("adam", 0.01, delta=0.5, wd=0.1, nesterov=True, axis=-1)),
+        ("sgdp-momentum", "sgdp", {"learningRate": 0.05, "momentum": 0.9, "delta": 2.0, "weightDecay": 0.05, "channelAxis": 0},
+         adamp_ref("sgd", 0.05, momentum=0.9, delta=2.0, wd=0.05)),
+        ("sgdp-nesterov-tfjs", "sgdp", {"learningRate": 0.05, "momentum": 0.8, "nesterov": True, "delta": 0.5, "weightDecay": 0.05},
+         adamp_ref("sgd", 0.05, momentum=0.8, nesterov=True, delta=0.5, wd=0.05, axis=-1)),
+        ("muon-default", "muon", {}, muon_ref()),
+        ("muon-plain-wd", "muon", {"learningRate": 0.05, "momentum": 0.9, "nesterov": False, "nsSteps": 3, "weightDecay": 0.1}, muon_ref(0.05, 0.9, False, 3, 0.1)),
+        ("ademamix-default", "ademamix", {"learningRate": 0.01}, ademamix_ref(0.01)),
+        ("ademamix-warmup-wd", "ademamix", {"learningRate": 0.01, "alpha": 5, "alphaWarmup": 8, "beta3Warmup": 10, "beta3": 0.999, "weightDecay": 0.1},
+         ademamix_ref(0.01, b3=0.999, alpha=5.0, t_alpha=8, t_beta3=10, wd=0.1)),
+        ("adopt-default", "adopt", {"learningRate": 0.01}, adopt_ref(0.01)),
+        ("adopt-noclip-coupled", "adopt", {"learningRate": 0.01, "clip": False, "weightDecay": 0.1, "beta2": 0.99}, adopt_ref(0.01, b2=0.99, clip=False, wd=0.1)),
+        ("adopt-decoupled", "adopt", {"learningRate": 0.01, "weightDecay": 0.1, "decouple": True}, adopt_ref(0.01, wd=0.1, decouple=True)),
+    ]
+    cases = []
+    for i, (name, opt, p, fn) in enumerate(specs):
+        init, grads = make_problem(900 + i)
+        cases.append({"name": name, "optimizer": opt, "params": p, "init": {n: tensor_json(v) for n, v in init.items()},
+                      "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads], "expected": run_reference(fn, init, grads)})
+    for i, (name, p, fn) in enumerate([
+        ("madgrad-default", {}, madgrad_ref()),
+        ("madgrad-nomomentum-wd", {"learningRate": 0.05, "momentum": 0, "weightDecay": 0.1}, madgrad_ref(0.05, 0.0, 0.1)),
+    ]):
+        init, grads = make_problem(950 + i, missing=None)
+        cases.append({"name": name, "optimizer": "madgrad", "params": p, "init": {n: tensor_json(v) for n, v in init.items()},
+                      "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads], "expected": run_global(fn, init, grads)})
+    return cases
+
+
 def reference_cases():
     specs = [
         ("lion-default", "lion", {}, lion_ref(1e-4)),
@@ -866,6 +1040,7 @@ if __name__ == "__main__":
     write_fixture("optimizers", "sam", sam_cases())
     write_fixture("optimizers", "reference-optimizers", reference_cases())
     write_fixture("optimizers", "parameter-free", global_cases())
+    write_fixture("optimizers", "p1-optimizers", p1_cases())
     write_fixture("optimizers", "schedule-free", sf_cases())
     write_fixture("optimizers", "one-cycle-momentum", onecycle_momentum_cases())
     write_fixture("optimizers", "reduce-on-plateau", plateau_cases())

@@ -18,6 +18,11 @@ import { adafactor } from './adafactor.js';
 import { dAdaptAdam, dAdaptSgd, prodigy } from './d-adapt.js';
 import { dog, dowg, ldog } from './dog.js';
 import { polyDecayAverager } from './poly-decay-averager.js';
+import { adamp, sgdp } from './adamp.js';
+import { muon } from './muon.js';
+import { ademamix } from './ademamix.js';
+import { adopt } from './adopt.js';
+import { madgrad } from './madgrad.js';
 import { asam, sam } from './sam.js';
 import { scheduleFree, scheduleFreeAdamw, scheduleFreeSgd } from './schedule-free.js';
 import { sgd } from './sgd.js';
@@ -43,6 +48,11 @@ export { adafactor, AdafactorOptimizer, scaleByFactoredRms, factoredDims } from 
 export { dAdaptAdam, dAdaptSgd, prodigy, DAdaptAdamOptimizer, DAdaptSgdOptimizer, ProdigyOptimizer, scaleByDAdaptAdam, scaleByDAdaptSgd } from './d-adapt.js';
 export { dog, ldog, dowg, DogOptimizer, LdogOptimizer, DowgOptimizer, scaleByDog } from './dog.js';
 export { polyDecayAverager, PolyDecayAveragerOptimizer, AveragingOptimizer, polyDecayAverage } from './poly-decay-averager.js';
+export { adamp, sgdp, AdampOptimizer, SgdpOptimizer, adampProjection } from './adamp.js';
+export { muon, MuonOptimizer, newtonSchulz5 } from './muon.js';
+export { ademamix, AdemamixOptimizer } from './ademamix.js';
+export { adopt, AdoptOptimizer } from './adopt.js';
+export { madgrad, MadgradOptimizer } from './madgrad.js';
 export { sam, asam, SamOptimizer, SamOptimizerClass, AsamOptimizerClass } from './sam.js';
 export {
   scheduleFree, scheduleFreeAdamw, scheduleFreeSgd, ScheduleFreeOptimizer, scheduleFreeTransform,
@@ -52,4 +62,5 @@ export {
 /** Every optimizer plugin of the package. */
 export const allOptimizers = [sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, rmsprop, rprop, asgd, sam, asam, scheduleFreeSgd, scheduleFreeAdamw, scheduleFree,
   lion, lamb, lars, adabelief, adan, novograd, adafactor,
-  dAdaptAdam, dAdaptSgd, prodigy, dog, ldog, dowg, polyDecayAverager];
+  dAdaptAdam, dAdaptSgd, prodigy, dog, ldog, dowg, polyDecayAverager,
+  adamp, sgdp, muon, ademamix, adopt, madgrad];
