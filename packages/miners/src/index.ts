@@ -15,3 +15,10 @@ export { gistGuideFilter } from './gist-guide-filter.js';
 export { WeightMasks, roundHalfEven } from './weight-masks.js';
 export { gradualMagnitudePruning, polynomialSparsity, type PruningCallback } from './gradual-magnitude-pruning.js';
 export { lotteryTicketRewind, resetOptimizerState } from './lottery-ticket-rewind.js';
+// training callbacks
+export { earlyStopping } from './early-stopping.js';
+export { checkpoint, loadWeights } from './checkpoint.js';
+export { progress } from './progress.js';
+export { metricsLog } from './metrics-log.js';
+export { emaSwap } from './ema-swap.js';
+export { nanGuard } from './nan-guard.js';

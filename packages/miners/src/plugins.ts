@@ -1,10 +1,32 @@
 import type { Plugin } from '@tessera/core';
 import { batchHard } from './batch-hard.js';
+import { checkpoint } from './checkpoint.js';
+import { earlyStopping } from './early-stopping.js';
+import { emaSwap } from './ema-swap.js';
 import { gistGuideFilter } from './gist-guide-filter.js';
 import { gradualMagnitudePruning } from './gradual-magnitude-pruning.js';
 import { hardNegative } from './hard-negative.js';
 import { lotteryTicketRewind } from './lottery-ticket-rewind.js';
+import { metricsLog } from './metrics-log.js';
+import { nanGuard } from './nan-guard.js';
+import { progress } from './progress.js';
 import { semiHard } from './semi-hard.js';
 
 /** Every plugin of @tessera/miners. */
-export const allPlugins: Plugin[] = [hardNegative, batchHard, semiHard, gistGuideFilter, gradualMagnitudePruning, lotteryTicketRewind];
+export const allPlugins: Plugin[] = [
+  // miners
+  hardNegative,
+  batchHard,
+  semiHard,
+  gistGuideFilter,
+  // pruning and rewind
+  gradualMagnitudePruning,
+  lotteryTicketRewind,
+  // training callbacks
+  earlyStopping,
+  checkpoint,
+  progress,
+  metricsLog,
+  emaSwap,
+  nanGuard,
+];

@@ -30,3 +30,26 @@ export function classification(n = 96, seed = 3) {
   const y = tf.tidy(() => tf.cast(tf.argMax(tf.matMul(x, tf.randomNormal([6, 3], 0, 1, 'float32', seed + 7)), 1), 'int32'));
   return { x, y };
 }
+
+/** A fake trainer context for driving callback hooks by hand. */
+export function fakeContext(vars: tf.Variable[], opts: { step?: number; epoch?: number } = {}) {
+  const state = { step: opts.step ?? 0, epoch: opts.epoch ?? 0, batchInEpoch: 0, stopped: undefined as string | undefined, logged: {} as Record<string, number> };
+  const ctx = {
+    get step() {
+      return state.step;
+    },
+    get epoch() {
+      return state.epoch;
+    },
+    get batchInEpoch() {
+      return state.batchInEpoch;
+    },
+    model: { trainableVariables: vars, forward: () => tf.scalar(0) },
+    optimizer: tf.train.sgd(0.1),
+    logs: {},
+    overrides: new Map<string, number>(),
+    stop: (reason?: string) => void (state.stopped = reason ?? 'stop'),
+    log: (name: string, value: number) => void (state.logged[name] = value),
+  };
+  return { ctx, state };
+}
