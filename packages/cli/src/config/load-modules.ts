@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import attention from '@tessera/attention/module';
 import { createContainer, pluginModule, type Plugin } from '@tessera/core';
 import losses from '@tessera/losses/module';
+import miners from '@tessera/miners/module';
 import normalization from '@tessera/normalization/module';
 import optimizers from '@tessera/optimizers/module';
 import { ContainerModule, type Container } from 'inversify';
@@ -10,7 +11,7 @@ import workbench from '../module.js';
 import type { ConfigIssue } from './issues.js';
 
 /** The plugin packages the workbench always loads. */
-export const builtinModules: readonly ContainerModule[] = [losses, optimizers, normalization, attention, workbench];
+export const builtinModules: readonly ContainerModule[] = [losses, optimizers, normalization, attention, miners, workbench];
 
 const isPlugin = (x: unknown): x is Plugin =>
   typeof x === 'object' && x !== null && typeof (x as Plugin).create === 'function' && typeof (x as Plugin).manifest === 'object';

@@ -37,7 +37,8 @@ export const runConfigSchema = z.strictObject({
   schedule: pluginRefSchema.optional(),
   norm: pluginRefSchema.optional().describe('Normalization plugin the model uses (models that have norms).'),
   attention: pluginRefSchema.optional().describe('Attention plugin the model uses (models that attend).'),
-  callbacks: z.array(pluginRefSchema).default([]),
+  callbacks: z.array(pluginRefSchema).default([]).describe('Callback plugins (`tessera list callback`), run in order at every trainer hook.'),
+  miners: z.array(pluginRefSchema).default([]).describe('Miner plugins (`tessera list miner`) applied to the loss inputs in order before the loss.'),
   train: trainSectionSchema.prefault({}),
   metric: z.string().default('val_loss').describe('The metric a sweep ranks runs by.'),
 });
@@ -66,7 +67,7 @@ export interface ResolvedRef {
 }
 
 /** A validated run config. */
-export interface RunConfig extends Omit<RunConfigStructure, PluginSlot | 'callbacks'> {
+export interface RunConfig extends Omit<RunConfigStructure, PluginSlot | 'callbacks' | 'miners'> {
   readonly name: string;
   readonly model: ResolvedRef;
   readonly data: ResolvedRef;
@@ -76,6 +77,7 @@ export interface RunConfig extends Omit<RunConfigStructure, PluginSlot | 'callba
   readonly norm?: ResolvedRef;
   readonly attention?: ResolvedRef;
   readonly callbacks: readonly ResolvedRef[];
+  readonly miners: readonly ResolvedRef[];
   /** Absolute paths or package names of the plugin modules. */
   readonly plugins: string[];
   /** The folder relative paths are resolved from. */

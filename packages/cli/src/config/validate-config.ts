@@ -67,13 +67,18 @@ export function validateRunConfig(raw: unknown, opts: { file: string; baseDir: s
     const r = checkPluginRef(opts.registry, kind, raw[slot], slot, issues);
     if (r) refs[slot] = r;
   }
-  const callbacks: ResolvedRef[] = [];
-  if (Array.isArray(raw['callbacks'])) {
-    raw['callbacks'].forEach((c, i) => {
-      const r = checkPluginRef(opts.registry, 'callback', c, `callbacks.${i}`, issues);
-      if (r) callbacks.push(r);
-    });
-  }
+  const list = (slot: 'callbacks' | 'miners', kind: string): ResolvedRef[] => {
+    const out: ResolvedRef[] = [];
+    if (Array.isArray(raw[slot])) {
+      raw[slot].forEach((c, i) => {
+        const r = checkPluginRef(opts.registry, kind, c, `${slot}.${i}`, issues);
+        if (r) out.push(r);
+      });
+    }
+    return out;
+  };
+  const callbacks = list('callbacks', 'callback');
+  const miners = list('miners', 'miner');
   const rawModel = raw['model'];
   const modelName = typeof rawModel === 'string' ? rawModel : isRecord(rawModel) && typeof rawModel['name'] === 'string' ? rawModel['name'] : undefined;
   if (modelName && opts.registry.has('model', modelName)) {
@@ -88,7 +93,7 @@ export function validateRunConfig(raw: unknown, opts: { file: string; baseDir: s
   if (issues.length > 0 || !structure.success) throw new ConfigError(opts.file, issues);
   const s = structure.data;
   const name = s.name ?? path.basename(opts.file).replace(/\.(ya?ml|json)$/i, '');
-  const { model: _m, data: _d, loss: _l, optimizer: _o, schedule: _s, norm: _n, attention: _a, callbacks: _c, ...rest } = s;
+  const { model: _m, data: _d, loss: _l, optimizer: _o, schedule: _s, norm: _n, attention: _a, callbacks: _c, miners: _mi, ...rest } = s;
   return {
     ...rest,
     name,
@@ -100,6 +105,7 @@ export function validateRunConfig(raw: unknown, opts: { file: string; baseDir: s
     ...(refs['norm'] ? { norm: refs['norm'] } : {}),
     ...(refs['attention'] ? { attention: refs['attention'] } : {}),
     callbacks,
+    miners,
     plugins: s.plugins,
     baseDir: opts.baseDir,
   };

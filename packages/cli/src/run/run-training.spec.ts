@@ -87,6 +87,36 @@ describe('runTraining', () => {
     expect(r.final['val_loss']).toBeLessThan(Math.log(60) + 0.5);
   });
 
+  it('runs callback and miner plugins named in the config (@tessera/miners)', async () => {
+    const cb = await prepareRunConfig(
+      { ...raw, name: 'early', callbacks: [{ name: 'early-stopping', params: { monitor: 'val_loss', baseline: 0, patience: 0 } }], train: { epochs: 4, batchSize: 32 } },
+      'cb.yaml',
+      process.cwd(),
+    );
+    const r = await runTraining(cb.config, { outDir: tmp(), reporter: new SilentProgressReporter() });
+    // Nothing improves on a validation loss of 0: early stopping ends the run before its 16 steps.
+    expect(r.stopReason).toBe('callback');
+    expect(r.steps).toBeLessThan(16);
+
+    const mined = await prepareRunConfig(
+      {
+        name: 'mined',
+        model: { name: 'embedding-mlp', params: { hidden: 16, dim: 8 } },
+        data: { name: 'digit-pairs', params: { trainPairs: 64, validationPairs: 32 } },
+        loss: { name: 'info-nce', params: { temperature: 0.1 } },
+        miners: [{ name: 'hard-negative', params: { numNegatives: 2 } }],
+        optimizer: 'adam',
+        train: { epochs: 1, batchSize: 32 },
+      },
+      'mined.yaml',
+      process.cwd(),
+    );
+    expect(mined.config.miners.map((m) => m.name)).toEqual(['hard-negative']);
+    const m = await runTraining(mined.config, { outDir: tmp(), reporter: new SilentProgressReporter() });
+    expect(m.steps).toBe(2);
+    expect(Number.isFinite(m.final['loss'])).toBe(true);
+  });
+
   // info-nce comes from @tessera/losses; until that package registers it, this test says so and skips.
   it.skipIf(!hasInfoNce)('trains the embedding model on digit pairs with info-nce (in-batch negatives)', async () => {
     const emb = await prepareRunConfig(

@@ -12,6 +12,8 @@ import {
   TrainerToken,
   type FitResult,
   type Loss,
+  type LossInputs,
+  type Miner,
   type MetricRecord,
   type ProgressReporter,
   type TrainableModel,
@@ -77,6 +79,7 @@ export function configRecord(config: RunConfig): Record<string, unknown> {
       norm: ref(config.norm),
       attention: ref(config.attention),
       callbacks: config.callbacks.map(ref),
+      miners: config.miners.map(ref),
       train: config.train,
       metric: config.metric,
       plugins: config.plugins,
@@ -112,6 +115,15 @@ function disposeModel(model: BuiltModel): void {
   }
   const t = model as TrainableModel;
   tf.dispose([...(t.trainableVariables ?? []), ...(t.stateVariables ?? [])]);
+}
+
+/** The loss applied to the inputs after every miner, in order (the loss keeps its manifest and `io`). */
+function withMiners(loss: Loss, miners: readonly Miner[]): Loss {
+  if (miners.length === 0) return loss;
+  return {
+    manifest: loss.manifest,
+    compute: (inputs, opts) => tf.tidy(() => loss.compute(miners.reduce<LossInputs>((acc, m) => m.mine(acc), inputs), opts)),
+  };
 }
 
 /**
@@ -158,7 +170,10 @@ export async function runTraining(config: RunConfig, opts: RunOptions): Promise<
   const source = registry.create('dataset', config.data.name, config.data.params) as DatasetSource;
   const factory = registry.create('model', config.model.name, config.model.params) as ModelFactory;
   const data = source.load({ seed: config.seed });
-  const loss = registry.create('loss', config.loss.name, config.loss.params) as Loss;
+  const loss = withMiners(
+    registry.create('loss', config.loss.name, config.loss.params) as Loss,
+    config.miners.map((m) => registry.create('miner', m.name, m.params) as Miner),
+  );
   const optimizer = registry.create('optimizer', config.optimizer.name, config.optimizer.params) as tf.Optimizer;
   let model: BuiltModel | undefined;
   try {
@@ -225,6 +240,7 @@ export async function runTraining(config: RunConfig, opts: RunOptions): Promise<
         ...(config.norm ? { norm: ref(config.norm) } : {}),
         ...(config.attention ? { attention: ref(config.attention) } : {}),
         callbacks: config.callbacks.map(ref),
+        miners: config.miners.map(ref),
       },
     };
     fs.writeFileSync(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
