@@ -141,9 +141,9 @@ for (const b of backends) {
   rows.push(...runWorker(b, only, exported ? [] : ['--export', '--profile']));
   exported = true;
   if (b === 'wasm') {
-    // Before/after of Tessera's wasm BatchMatMul: the same W1/W2 with tfjs' own kernel.
+    // Before/after of Tessera's wasm kernels: the same W1/W2 with tfjs' own.
     const before = only.split(',').filter((w) => w === 'W1' || w === 'W2').join(',');
-    if (before) rows.push(...runWorker('wasm', before, ['--label', 'wasm (tfjs BatchMatMul)', '--profile'], { TESSERA_WASM_KERNELS: 'off' }));
+    if (before) rows.push(...runWorker('wasm', before, ['--label', 'wasm (tfjs kernels)', '--profile'], { TESSERA_WASM_KERNELS: 'off' }));
   }
 }
 
