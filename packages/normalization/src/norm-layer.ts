@@ -124,20 +124,10 @@ export function axesExcept(rank: number, ...keep: number[]): number[] {
 }
 
 /**
- * Mean and biased variance over `axes` (keepDims). The variance is mean((x − μ)²), never
- * E[x²] − μ², and the mean gets one correction pass (μ ← μ + mean(x − μ)), so rows whose
- * mean is large against their spread keep float32 accuracy.
+ * (x − μ), μ and the biased variance over `axes` (keepDims). The variance is mean((x − μ)²), never
+ * E[x²] − μ², and the mean gets one correction pass (μ ← μ + mean(x − μ)), so rows whose mean is
+ * large against their spread keep float32 accuracy.
  */
-export function meanVar(x: tf.Tensor, axes: number[]): { mean: tf.Tensor; variance: tf.Tensor } {
-  const m0 = tf.mean(x, axes, true);
-  const d0 = tf.sub(x, m0);
-  const corr = tf.mean(d0, axes, true);
-  const mean = tf.add(m0, corr);
-  const variance = tf.mean(tf.square(tf.sub(d0, corr)), axes, true);
-  return { mean, variance };
-}
-
-/** (x − μ) and the biased variance over `axes`, with the same accuracy as {@link meanVar}. */
 export function centred(x: tf.Tensor, axes: number[]): { xc: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
   const m0 = tf.mean(x, axes, true);
   const d0 = tf.sub(x, m0);
@@ -149,13 +139,6 @@ export function centred(x: tf.Tensor, axes: number[]): { xc: tf.Tensor; mean: tf
 /** Number of elements reduced over `axes`. */
 export function countOver(shape: readonly number[], axes: number[]): number {
   return axes.reduce((n, a) => n * shape[a]!, 1);
-}
-
-/** `v ← (1 − m)·v + m·value`, in place (PyTorch's momentum convention). */
-export function emaAssign(v: LayerVariable, value: tf.Tensor, momentum: number): void {
-  tf.tidy(() => {
-    v.write(tf.add(tf.mul(v.read(), 1 - momentum), tf.mul(tf.reshape(value, v.shape as number[]), momentum)));
-  });
 }
 
 /** PyTorch's `num_features` / `num_channels`: optional, checked against the input's channel count when given. */
