@@ -97,6 +97,33 @@ describe('runSweep', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
+  it('an interrupted sweep resumes: finished runs are kept, the interrupted run continues exactly', async () => {
+    const dir = tmp();
+    const spec = (out: string) =>
+      stringify({ name: 'resumable', base: { ...base, train: { epochs: 2, batchSize: 32, checkpointEvery: 1 } }, grid: { optimizer: ['sgd', 'adam'] }, seeds: [0], out });
+    const file = path.join(dir, 'sweep.yaml');
+    fs.writeFileSync(file, spec(path.join(dir, 'cut')));
+    const reference = await runSweep(file, { outDir: path.join(dir, 'full') });
+
+    // Abort during the second run (Ctrl-C in the CLI aborts the same signal).
+    const controller = new AbortController();
+    const silent = { start() {}, log() {}, stop() {} };
+    const progress = {
+      runReporter: (i: number) => ({ ...silent, update: (done: number) => void (i === 1 && done >= 2 && controller.abort()) }),
+      runDone() {},
+      stop() {},
+    };
+    const cut = await runSweep(file, { signal: controller.signal, progress });
+    expect(cut.interrupted).toBe(true);
+    expect(cut.summaries.map((s) => s?.stopReason)).toEqual(['completed', 'interrupted']);
+
+    const resumed = await runSweep(file, { resume: true });
+    expect(resumed.interrupted).toBe(false);
+    expect(resumed.summaries[1]!.resumedFrom).toBe(2);
+    expect(resumed.summaries.map((s) => s!.final['loss'])).toEqual(reference.summaries.map((s) => s!.final['loss']));
+    expect(resumed.leaderboard.map((r) => [r.label, r.mean])).toEqual(reference.leaderboard.map((r) => [r.label, r.mean]));
+  });
+
   it('runs configurations × seeds, writes metrics per run, a leaderboard and a report', async () => {
     const dir = tmp();
     const file = path.join(dir, 'sweep.yaml');
