@@ -22,3 +22,6 @@ export { progress } from './progress.js';
 export { metricsLog } from './metrics-log.js';
 export { emaSwap } from './ema-swap.js';
 export { nanGuard } from './nan-guard.js';
+// reweighters and selectors
+export { lossReweighting } from './loss-reweighting.js';
+export { rs2RandomSubset } from './rs2-random-subset.js';

@@ -6,10 +6,12 @@ import { emaSwap } from './ema-swap.js';
 import { gistGuideFilter } from './gist-guide-filter.js';
 import { gradualMagnitudePruning } from './gradual-magnitude-pruning.js';
 import { hardNegative } from './hard-negative.js';
+import { lossReweighting } from './loss-reweighting.js';
 import { lotteryTicketRewind } from './lottery-ticket-rewind.js';
 import { metricsLog } from './metrics-log.js';
 import { nanGuard } from './nan-guard.js';
 import { progress } from './progress.js';
+import { rs2RandomSubset } from './rs2-random-subset.js';
 import { semiHard } from './semi-hard.js';
 
 /** Every plugin of @tessera/miners. */
@@ -22,6 +24,9 @@ export const allPlugins: Plugin[] = [
   // pruning and rewind
   gradualMagnitudePruning,
   lotteryTicketRewind,
+  // reweighters and selectors
+  lossReweighting,
+  rs2RandomSubset,
   // training callbacks
   earlyStopping,
   checkpoint,
