@@ -8,7 +8,7 @@ import { FAST_WASM_ELEMENTWISE } from './wasm-elementwise.js';
 export { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 export { fastWasmBatchMatMul, wasmBatchMatMulStats } from './wasm-batch-mat-mul.js';
 export { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
-export { fastWasmPow, fastWasmTanh, fastWasmTile } from './wasm-elementwise.js';
+export { fastWasmIdentity, fastWasmPow, fastWasmTanh, fastWasmTile } from './wasm-elementwise.js';
 
 /** Kernels replaced on every backend that Tessera fills in (and on cpu), because tfjs' own is asymptotically slow. */
 const REPLACED_EVERYWHERE: Record<string, (backendName: string) => KernelConfig> = {
@@ -40,7 +40,7 @@ const done = new Map<string, TesseraKernelReport>();
  *   costs one full masked pass per segment;
  * - on `wasm`, `BatchMatMul` is replaced by {@link fastWasmBatchMatMul}, and
  *   `Tile`, `Pow` (small integer exponents) and `Tanh` by compositions of
- *   the backend's fast kernels (see wasm-elementwise.ts).
+ *   the backend's fast kernels, `Identity` by a shared buffer (see wasm-elementwise.ts).
  *
  * Nothing is done for `tensorflow` (native kernels, complete). Setting
  * `TESSERA_WASM_KERNELS=off` keeps tfjs' own wasm kernels (for comparisons);

@@ -71,7 +71,7 @@ describe('Tessera kernels on wasm', () => {
     expect(missingKernels('wasm')).toEqual([]);
     const report = registerTesseraKernels('wasm');
     expect(report.fallbacks).toContain('UnsortedSegmentSum');
-    expect(report.replaced).toEqual(['BatchMatMul', 'Tile', 'Pow', 'Tanh']);
+    expect(report.replaced).toEqual(['BatchMatMul', 'Tile', 'Pow', 'Tanh', 'Identity']);
     // Idempotent: a second call registers nothing twice (registerKernel would warn).
     expect(registerTesseraKernels('wasm')).toBe(report);
   });
@@ -194,6 +194,23 @@ describe('Tessera kernels on wasm', () => {
   it('computes tanh within 2e-7 of tfjs over the whole range', async () => {
     await expectSameOnBothBackends(() => tf.tanh(tf.tensor1d([0, 1e-8, -1e-4, 0.3, -0.9, 2, -5, 9.5, 20, -40, 88, -100, 1e4])), 2e-7);
     await expectSameOnBothBackends(() => tf.tanh(tf.mul(t([64, 64], 36), 6)), 2e-7);
+  });
+
+  it('clones by sharing the buffer, and the clone outlives the original', async () => {
+    await useBackend('wasm', { quiet: true });
+    const ids = tf.backend().numDataIds();
+    const x = t([3, 4], 40);
+    const expected = Array.from(x.dataSync());
+    const y = tf.clone(x);
+    expect(tf.backend().numDataIds()).toBe(ids + 1);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual(expected);
+    const v = tf.variable(y);
+    const zeros = tf.zerosLike(v);
+    v.assign(zeros);
+    expect(Array.from(y.dataSync())).toEqual(expected);
+    tf.dispose([y, v, zeros]);
+    expect(tf.backend().numDataIds()).toBe(ids);
   });
 
   it('leaves no wasm memory behind over many calls', async () => {

@@ -119,9 +119,27 @@ export function fastWasmTanh(original: KernelConfig): KernelConfig {
   return { ...original, kernelFunc };
 }
 
+/**
+ * `Identity` (tf.clone, and every op that returns an input unchanged) shares
+ * the input's buffer with a reference count, as the cpu backend and wasm's own
+ * `Reshape` do, instead of copying it: tfjs kernels never write into their
+ * inputs, so a shared buffer is never observed changing.
+ */
+export function fastWasmIdentity(original: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const backend = args.backend as KernelBackend;
+    const x = args.inputs['x'] as TensorInfo;
+    if (x.dtype === 'string') return original.kernelFunc(args);
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+  return { ...original, kernelFunc };
+}
+
 /** The wasm kernels these replace, by kernel name. */
 export const FAST_WASM_ELEMENTWISE: Record<string, (original: KernelConfig) => KernelConfig> = {
   [tf.Tile]: fastWasmTile,
   [tf.Pow]: fastWasmPow,
   [tf.Tanh]: fastWasmTanh,
+  [tf.Identity]: fastWasmIdentity,
 };
