@@ -55,3 +55,18 @@ describe('TransformerBlock', () => {
     tf.dispose([x, before, after]);
   });
 });
+
+describe('TransformerBlock layer-norm scaling', () => {
+  it("layerNormScaling equals using @tessera/normalization's 'layer-norm-scaling' plugin as the norm", () => {
+    const a = new TransformerBlock({ numHeads: 2, norm: 'layer-norm', layerNormScaling: true, layerIndex: 4, causal: true });
+    const b = new TransformerBlock({ numHeads: 2, norm: 'layer-norm-scaling', normParams: { layerIndex: 4 }, causal: true });
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 5, 8]);
+      a.apply(x);
+      b.apply(x);
+      expect(b.getWeights().map((w) => w.shape)).toEqual(a.getWeights().map((w) => w.shape));
+      b.setWeights(a.getWeights());
+      expectTensorsClose(b.apply(x) as tf.Tensor, a.apply(x) as tf.Tensor);
+    });
+  });
+});
