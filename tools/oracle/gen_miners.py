@@ -322,6 +322,36 @@ def gradual_magnitude_pruning():
     return cases
 
 
+@fixture("color-filter")
+def color_filter():
+    """CoLoR-Filter scores as in the research note's oracle:
+    (CE(lp.transpose(1,2), y, reduction='none').sum(1) - CE(lc.transpose(1,2), y, reduction='none').sum(1)).topk(b)."""
+    cases = []
+    for name, seed, n, t, v, tau in [("sequences [N,T,V] with ignored tokens", 30, 8, 5, 7, 4), ("classes [N,C]", 31, 10, None, 4, 3)]:
+        g = gen(seed)
+        if t:
+            lp, lc = f32((n, t, v), g, 2.0), f32((n, t, v), g, 2.0)
+            y = torch.randint(0, v, (n, t), generator=g)
+            y[0, 1] = -100
+            y[3, 4] = -100
+            sp = F.cross_entropy(lp.transpose(1, 2), y, reduction="none", ignore_index=-100).sum(1)
+            sc = F.cross_entropy(lc.transpose(1, 2), y, reduction="none", ignore_index=-100).sum(1)
+        else:
+            lp, lc = f32((n, v), g, 2.0), f32((n, v), g, 2.0)
+            y = torch.randint(0, v, (n,), generator=g)
+            sp = F.cross_entropy(lp, y, reduction="none")
+            sc = F.cross_entropy(lc, y, reduction="none")
+        score = sp - sc
+        k = -(-n // tau)
+        top = score.topk(k).indices
+        mask = torch.zeros(n)
+        mask[top] = 1
+        cases.append({"name": name, "params": {"tau": tau},
+                      "inputs": {"priorLogits": tensor_json(lp), "conditionalLogits": tensor_json(lc), "labels": tensor_json(y, "int32")},
+                      "expected": {"score": tensor_json(score), "mask": tensor_json(mask)}})
+    return cases
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for key, fn in GENERATORS.items():

@@ -25,3 +25,4 @@ export { nanGuard } from './nan-guard.js';
 // reweighters and selectors
 export { lossReweighting } from './loss-reweighting.js';
 export { rs2RandomSubset } from './rs2-random-subset.js';
+export { colorFilter, sequenceNll } from './color-filter.js';

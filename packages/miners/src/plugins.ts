@@ -1,6 +1,7 @@
 import type { Plugin } from '@tessera/core';
 import { batchHard } from './batch-hard.js';
 import { checkpoint } from './checkpoint.js';
+import { colorFilter } from './color-filter.js';
 import { earlyStopping } from './early-stopping.js';
 import { emaSwap } from './ema-swap.js';
 import { gistGuideFilter } from './gist-guide-filter.js';
@@ -27,6 +28,7 @@ export const allPlugins: Plugin[] = [
   // reweighters and selectors
   lossReweighting,
   rs2RandomSubset,
+  colorFilter,
   // training callbacks
   earlyStopping,
   checkpoint,
