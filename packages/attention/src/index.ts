@@ -2,7 +2,7 @@
  * @tessera/attention — attention variants over `[B, H, T, Dh]`, a
  * MultiHeadAttention layer and a pre-norm TransformerBlock.
  */
-export { default as attentionModule, attentionPlugins } from './module.js';
+export { default, default as attentionModule, attentionPlugins } from './module.js';
 export {
   allowedMask,
   causalMask,
