@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { PluginRegistryToken, TesseraError, UnknownPluginError, useBackend, type BackendName } from '@tessera/core';
+import { PluginRegistryToken, SilentProgressReporter, TesseraError, UnknownPluginError, useBackend, type BackendName } from '@tessera/core';
 import { ConfigError } from './config/issues.js';
 import { loadPluginModules, workbenchContainer } from './config/load-modules.js';
 import { loadRunConfig } from './config/validate-config.js';
@@ -121,7 +121,6 @@ export function buildProgram(io: ProgramIO = consoleIO): { program: Command; run
       const outDir = path.resolve(o.out ?? config.out ?? path.join('runs', config.name));
       const interrupt = interruptOnSigint(io);
       try {
-        const { SilentProgressReporter } = await import('@tessera/core');
         const summary = await runTraining(config, {
           outDir,
           modules,
