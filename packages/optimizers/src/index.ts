@@ -12,3 +12,4 @@ export * from './schedules/index.js';
 export { reduceOnPlateau } from './callbacks/reduce-on-plateau.js';
 export { lrRangeTest, type LrRangeResult } from './callbacks/lr-range-test.js';
 export { default } from './module.js';
+export { mupParamGroups, type MupOptions, type MupVariable } from './mup.js';

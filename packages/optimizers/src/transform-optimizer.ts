@@ -266,8 +266,15 @@ export class TransformOptimizer extends tf.Optimizer {
         const groups = (v as ParamGroup[]).filter((g) => Array.isArray(g.params));
         if (groups.length) cfg.paramGroups = groups;
       } else if (k === 'learningRate') cfg.learningRate = this.lrConfig();
-      else if (v === undefined || typeof v === 'function' || (typeof v === 'object' && v !== null && !Array.isArray(v))) continue;
-      else cfg[k] = v;
+      else if (v === undefined || typeof v === 'function' || v instanceof RegExp) continue;
+      else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+        // Plain JSON records (a wrapper's baseParams) are kept; anything else is not serialisable.
+        try {
+          cfg[k] = JSON.parse(JSON.stringify(v));
+        } catch {
+          continue;
+        }
+      } else cfg[k] = v;
     }
     return cfg as tf.serialization.ConfigDict;
   }
