@@ -150,3 +150,18 @@ describe('MultiHeadAttention cross-attention', () => {
     layer.dispose();
   });
 });
+
+describe('MultiHeadAttention QK-norm by plugin name', () => {
+  it("with the normalization package's 'qk-norm' (l2, no gain) the attention logits are cosines: q and k reach the variant unit-norm", () => {
+    const seen: tf.Tensor[] = [];
+    const spy = registry.create('attention', 'softmax') as import('./attention-common.js').AttentionVariant;
+    const probe = { ...spy, apply: (i: import('./attention-common.js').AttentionCall) => (seen.push(tf.keep(tf.sqrt(tf.sum(tf.square(i.query), -1)))), spy.apply(i)) };
+    const layer = new MultiHeadAttention({ numHeads: 2, keyDim: 4, attention: probe as never, qkNorm: 'qk-norm', qkNormParams: { norm: 'l2', elementwiseAffine: false } });
+    tf.tidy(() => {
+      layer.apply(tf.randomNormal([2, 3, 6]));
+      expectTensorsClose(seen[0]!, tf.ones([2, 2, 3]));
+    });
+    tf.dispose(seen);
+    layer.dispose();
+  });
+});
