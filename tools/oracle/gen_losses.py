@@ -1041,6 +1041,251 @@ def _isogclr():
     write_fixture(PKG, "isogclr", cases)
 
 
+
+# --------------------------------------------------------------------------- P1/P2 batch
+@fixture("normalized-softmax")
+def _normalized_softmax():
+    cases = []
+    g = gen(91)
+    x, w = f32((5, 4), g), f32((6, 4), g)
+    y = ints([0, 5, 2, -100, 3])
+    for params, (T, ls) in (({}, (0.05, 0.0)), ({"temperature": 0.5, "labelSmoothing": 0.1}, (0.5, 0.1))):
+        label = ", ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+        run_case(cases, label, params, {"embeddings": x, "classifier": w, "labels": y},
+                 lambda i, red, T=T, ls=ls: F.cross_entropy(F.normalize(i["embeddings"], dim=1) @ F.normalize(i["classifier"], dim=1).T / T, i["labels"], reduction=red, label_smoothing=ls),
+                 ["embeddings", "classifier"])
+    write_fixture(PKG, "normalized-softmax", cases)
+
+
+@fixture("spherical-z-loss")
+def _spherical_z():
+    def zl(a, b):
+        def fn(z, t):
+            mu = z.mean(1, keepdim=True)
+            sigma = torch.sqrt((z ** 2).mean(1, keepdim=True) - mu ** 2 + 1e-8)
+            zy = (t * (z - mu) / sigma).sum(1)
+            return F.softplus(a * (b - zy)) / a
+        return fn
+    cls_family("spherical-z-loss", [("a 1 b 1", {}, zl(1.0, 1.0)), ("a 0.5 b 3", {"a": 0.5, "b": 3.0}, zl(0.5, 3.0))], 92)
+
+
+@fixture("binary-kl")
+def _binary_kl():
+    cases = []
+    zs, zt = kd_inputs(93)
+
+    def bkl(T):
+        def fn(i, red):
+            p, q = torch.sigmoid(i["logits"] / T), torch.sigmoid(i["teacherLogits"] / T)
+            kl = q * (torch.log(q) - torch.log(p)) + (1 - q) * (torch.log(1 - q) - torch.log(1 - p))
+            return reduce(kl.sum(1) * T * T, red)
+        return fn
+
+    for T in (2.0, 1.0):
+        run_case(cases, f"T={T}", {"temperature": T}, {"logits": zs, "teacherLogits": zt}, bkl(T), ["logits", "teacherLogits"])
+    write_fixture(PKG, "binary-kl", cases)
+
+
+def sinkhorn_ref(zs, zt, T=2.0, eps=0.1, n_iter=20, scale=0.002):
+    # SinKD (2018cx/SinKD) batch-wise Sinkhorn distance, per-row contributions
+    ps, pt = F.softmax(zs / T, 1), F.softmax(zt / T, 1)
+    W = torch.cdist(ps, pt, p=1)
+    K = torch.exp(-W / eps)
+    for _ in range(n_iter):
+        K = K / K.sum(1, keepdim=True)
+        K = K / K.sum(0, keepdim=True)
+    return scale * (K * W).sum(1)
+
+
+@fixture("sinkhorn-kd")
+def _sinkhorn():
+    cases = []
+    zs, zt = kd_inputs(94)
+    n = zs.shape[0]
+
+    def fn(kw):
+        def f(i, red):
+            rows = sinkhorn_ref(i["logits"], i["teacherLogits"], **kw)
+            return {"mean": rows.sum(), "sum": rows.sum() * n, "none": rows * n}[red]
+        return f
+
+    run_case(cases, "defaults", {}, {"logits": zs, "teacherLogits": zt}, fn({}), ["logits", "teacherLogits"])
+    run_case(cases, "T 1, eps 0.5, 5 iterations, scale 1", {"temperature": 1.0, "epsilon": 0.5, "nIter": 5, "scale": 1.0},
+             {"logits": zs, "teacherLogits": zt}, fn({"T": 1.0, "eps": 0.5, "n_iter": 5, "scale": 1.0}), ["logits", "teacherLogits"])
+    write_fixture(PKG, "sinkhorn-kd", cases)
+
+
+def dice_ref(z, y, smooth=1e-5, include_background=True):
+    # MONAI DiceLoss(softmax=True, to_onehot_y=True), per image; channels-last input converted to channels-first
+    c = z.shape[-1]
+    p = torch.softmax(z, -1).flatten(1, -2)            # [N, S, C]
+    g = F.one_hot(y.flatten(1), c).double()           # [N, S, C]
+    inter = (p * g).sum(1)
+    total = p.sum(1) + g.sum(1)
+    d = (2 * inter + smooth) / (total + smooth)
+    if not include_background:
+        d = d[:, 1:]
+    return 1 - d.mean(1)
+
+
+@fixture("dice")
+def _dice():
+    cases = []
+    g = gen(95)
+    z = f32((3, 4, 5, 3), g, 2.0)
+    y = torch.randint(0, 3, (3, 4, 5), generator=g)
+    run_case(cases, "2-D images", {}, {"logits": z, "labels": y}, lambda i, red: reduce(dice_ref(i["logits"], i["labels"]), red), ["logits"])
+    run_case(cases, "no background, smooth 1", {"includeBackground": False, "smooth": 1.0}, {"logits": z, "labels": y},
+             lambda i, red: reduce(dice_ref(i["logits"], i["labels"], 1.0, False), red), ["logits"])
+    write_fixture(PKG, "dice", cases)
+
+
+@fixture("ce-dice")
+def _ce_dice():
+    cases = []
+    g = gen(96)
+    z = f32((3, 4, 5, 3), g, 2.0)
+    y = torch.randint(0, 3, (3, 4, 5), generator=g)
+
+    def f(lc, ld):
+        def fn(i, red):
+            ce = F.cross_entropy(i["logits"].permute(0, 3, 1, 2), i["labels"], reduction="none").flatten(1).mean(1)
+            return reduce(lc * ce + ld * dice_ref(i["logits"], i["labels"]), red)
+        return fn
+
+    run_case(cases, "defaults", {}, {"logits": z, "labels": y}, f(1.0, 1.0), ["logits"])
+    run_case(cases, "lambdaCe 0.5 lambdaDice 2", {"lambdaCe": 0.5, "lambdaDice": 2.0}, {"logits": z, "labels": y}, f(0.5, 2.0), ["logits"])
+    write_fixture(PKG, "ce-dice", cases)
+
+
+@fixture("anyloss")
+def _anyloss():
+    cases = []
+    g = gen(97)
+    z = f32((8,), g, 1.0) * 0.05  # small logits: the amplified sigmoid is not saturated
+    z = z.float().double()
+    y = torch.tensor([1, 0, 1, 1, 0, 0, 1, 0], dtype=torch.float64)
+
+    def f(metric, beta=1.0, L=73.0):
+        def fn(i, red):
+            a = torch.sigmoid(L * (torch.sigmoid(i["logits"]) - 0.5))
+            s = 1e-5
+            n = a.shape[0]
+            tp = (i["labels"] * a).sum(); n1 = i["labels"].sum(); n0 = n - n1; sa = a.sum()
+            tn = n - n1 - sa + tp
+            m = {"f-beta": (1 + beta ** 2) * tp / (beta ** 2 * n1 + sa + s), "accuracy": (tp + tn) / n,
+                 "balanced-accuracy": (n0 * tp + n1 * tn) / (2 * n1 * n0 + s), "g-mean": tp * tn / (n1 * n0 + s)}[metric]
+            v = 1 - m
+            return {"mean": v, "sum": v * n, "none": v * torch.ones(n, dtype=torch.float64)}[red]
+        return fn
+
+    for metric in ("f-beta", "accuracy", "balanced-accuracy", "g-mean"):
+        run_case(cases, metric, {"metric": metric}, {"logits": z, "labels": y}, f(metric), ["logits"])
+    run_case(cases, "f-beta beta 2 L 20", {"beta": 2.0, "amplifier": 20.0}, {"logits": z, "labels": y}, f("f-beta", 2.0, 20.0), ["logits"])
+    write_fixture(PKG, "anyloss", cases)
+
+
+@fixture("dco-pass-at-n")
+def _dco():
+    cases = []
+    g = gen(98)
+    z = f32((4, 3, 5), g, 2.0)
+    y = torch.randint(0, 5, (4, 3), generator=g)
+    y[1, 2] = -100
+
+    def f(n):
+        def fn(i, red):
+            lp_tok = F.log_softmax(i["logits"], -1)
+            valid = (i["labels"] != -100)
+            safe = torch.where(valid, i["labels"], torch.zeros_like(i["labels"]))
+            lp = (lp_tok.gather(-1, safe[..., None]).squeeze(-1) * valid.double()).sum(1)
+            p = torch.exp(lp)
+            return reduce(-torch.log(1 - (1 - p) ** n), red)
+        return fn
+
+    for n in (1, 4, 16):
+        run_case(cases, f"n={n}", {"n": n}, {"logits": z, "labels": y}, f(n), ["logits"])
+    write_fixture(PKG, "dco-pass-at-n", cases)
+
+
+@fixture("bag-instance")
+def _bag():
+    cases = []
+    g = gen(99)
+    f_ = f32((7,), g)
+    bags = ints([0, 0, 1, 1, 1, 2, 3])
+    ybar = torch.tensor([0.5, 0.5, -1.0, -1.0, -1.0, 2.0, 0.25], dtype=torch.float64)
+
+    def fn(rho):
+        def f(i, red):
+            same = (bags[:, None] == bags[None]).double()
+            fbar = (same * i["predictions"][None]).sum(1) / same.sum(1)
+            per = rho * (i["targets"] - i["predictions"]) ** 2 + (1 - rho) * (i["targets"] - fbar) ** 2
+            return reduce(per, red)
+        return f
+
+    for rho in (0.5, 0.0, 1.0):
+        run_case(cases, f"rho={rho}", {"rho": rho}, {"predictions": f_, "targets": ybar, "bagIds": bags}, fn(rho), ["predictions"])
+    write_fixture(PKG, "bag-instance", cases)
+
+
+@fixture("scheduled-pseudo-huber")
+def _sph():
+    cases = []
+    g = gen(100)
+    x, t = f32((4, 3, 2), g), f32((4, 3, 2), g)
+    ts = ints([0, 250, 500, 999])
+    ac = torch.tensor([0.99, 0.7, 0.3, 0.01]).float().double()
+
+    def f(c_fn, variant="huber"):
+        def fn(i, red):
+            c = c_fn(i).view(-1, 1, 1)
+            root = torch.sqrt((i["predictions"] - i["targets"]) ** 2 + c ** 2) - c
+            l = 2 * c * root if variant == "huber" else 2 * root
+            return per_sample(l, red)
+        return fn
+
+    hc = 0.1
+    run_case(cases, "constant", {}, {"predictions": x, "targets": t}, f(lambda i: torch.full((4,), hc, dtype=torch.float64)), ["predictions"])
+    alpha = -math.log(hc) / 1000
+    run_case(cases, "exponential", {"schedule": "exponential"}, {"predictions": x, "targets": t, "timesteps": ts},
+             f(lambda i: torch.exp(-alpha * i["timesteps"].double())), ["predictions"])
+    run_case(cases, "snr, smooth-l1, huberC 0.2", {"schedule": "snr", "variant": "smooth-l1", "huberC": 0.2}, {"predictions": x, "targets": t, "alphasCumprod": ac},
+             f(lambda i: (1 - 0.2) / (1 + ((1 - i["alphasCumprod"]) / i["alphasCumprod"]) ** 0.5) ** 2 + 0.2, "smooth-l1"), ["predictions"])
+    write_fixture(PKG, "scheduled-pseudo-huber", cases)
+
+
+def nkd_ref(logit_s, logit_t, gt_label, temp=1.0, gamma=1.5):
+    # NKDLoss (yzd-v/cls_KD), per sample
+    label = gt_label.view(len(gt_label), 1)
+    N, c = logit_s.shape
+    s_i = F.log_softmax(logit_s, 1)
+    t_i = F.softmax(logit_t, 1)
+    s_t = torch.gather(s_i, 1, label)
+    t_t = torch.gather(t_i, 1, label).detach()
+    loss_t = -(t_t * s_t).squeeze(1)
+    mask = torch.ones_like(logit_s).scatter_(1, label, 0).bool()
+    ls = logit_s[mask].reshape(N, -1)
+    lt = logit_t[mask].reshape(N, -1)
+    S_i = F.log_softmax(ls / temp, 1)
+    T_i = F.softmax(lt / temp, 1)
+    loss_non = -gamma * (temp ** 2) * (T_i * S_i).sum(1)
+    return loss_t + loss_non
+
+
+@fixture("nkd")
+def _nkd():
+    cases = []
+    zs, zt = kd_inputs(101)
+    g = gen(102)
+    y = torch.randint(0, zs.shape[1], (zs.shape[0],), generator=g)
+    for params, (T, gm) in (({}, (1.0, 1.5)), ({"temperature": 2.0, "gamma": 1.0}, (2.0, 1.0))):
+        label = ", ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+        run_case(cases, label, params, {"logits": zs, "teacherLogits": zt, "labels": y},
+                 lambda i, red, T=T, gm=gm: reduce(nkd_ref(i["logits"], i["teacherLogits"], i["labels"], T, gm), red), ["logits"])
+    write_fixture(PKG, "nkd", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

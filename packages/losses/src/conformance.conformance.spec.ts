@@ -22,6 +22,14 @@ runConformance({
       params: { chunkSize: 3 },
       inputs: () => ({ embeddings: tf.randomNormal([N, 8], 0, 1, 'float32', 1), classifier: tf.randomNormal([7, 8], 0, 1, 'float32', 2), labels: tf.tensor1d([0, 1, 2, 3, 4, 6], 'int32') }),
     },
+    'loss/normalized-softmax': { inputs: () => ({ embeddings: tf.randomNormal([N, 8], 0, 1, 'float32', 1), classifier: tf.randomNormal([5, 8], 0, 1, 'float32', 2), labels: tf.tensor1d([0, 1, 2, 3, 4, 1], 'int32') }) },
+    // binary logits [N]
+    'loss/anyloss': { inputs: () => ({ logits: tf.randomNormal([N], 0, 0.1, 'float32', 1), labels: tf.tensor1d([1, 0, 1, 1, 0, 0]) }) },
+    // token logits [N, T, V] and target tokens [N, T]
+    'loss/dco-pass-at-n': { inputs: () => ({ logits: tf.randomNormal([N, 3, 5], 0, 1, 'float32', 1), labels: tf.tensor2d(Array.from({ length: N * 3 }, (_, i) => i % 5), [N, 3], 'int32') }) },
+    'loss/bag-instance': {
+      inputs: () => ({ predictions: tf.randomNormal([N], 0, 1, 'float32', 1), targets: tf.tensor1d([1, 1, 0.5, 0.5, 0.5, -1]), bagIds: tf.tensor1d([0, 0, 1, 1, 1, 2], 'int32') }),
+    },
     // the frozen guide model's embeddings (another dimension)
     'loss/gist-guided-info-nce': {
       inputs: () => ({
