@@ -35,6 +35,13 @@ describe('tessera list / describe', () => {
     }
   });
 
+  it('list --long adds every hyperparameter with type, default and range', async () => {
+    const c = capture();
+    expect(await c.run(['list', 'optimizer', '--long'])).toBe(EXIT.ok);
+    expect(c.text()).toMatch(/^  adamw — .*\[arXiv:1711\.05101\]$/m);
+    expect(c.text()).toMatch(/^      weightDecay: number = 0\.01  \(≥ 0\)$/m);
+  });
+
   it('lists one kind, and names the closest kind on a typo', async () => {
     const c = capture();
     expect(await c.run(['list', 'optimizer'])).toBe(EXIT.ok);

@@ -85,9 +85,10 @@ export function buildProgram(io: ProgramIO = consoleIO): { program: Command; run
       .command('list')
       .description('list every registered plugin (of one kind) with its summary and paper')
       .argument('[kind]', 'loss, optimizer, schedule, normalization, attention, callback, model, dataset, …')
-      .option('--json', 'print JSON'),
-  ).action(async (kind: string | undefined, o: { json?: boolean; plugins?: string[] }) => {
-    io.out(listPlugins(await registryWith(o.plugins), kind, o.json));
+      .option('--json', 'print JSON')
+      .option('-l, --long', 'also print every hyperparameter with its type, default and range'),
+  ).action(async (kind: string | undefined, o: { json?: boolean; long?: boolean; plugins?: string[] }) => {
+    io.out(listPlugins(await registryWith(o.plugins), kind, o.json, o.long));
   });
 
   withPlugins(

@@ -10,7 +10,7 @@ export function table(rows: string[][], indent = '  '): string {
 }
 
 /** `tessera list [kind]`: every plugin (of one kind) with its summary and paper, straight from the manifests. */
-export function listPlugins(registry: PluginRegistry, kind?: string, json = false): string {
+export function listPlugins(registry: PluginRegistry, kind?: string, json = false, long = false): string {
   const kinds = kind ? [kind] : registry.kinds().slice().sort();
   if (kind && !registry.kinds().includes(kind)) {
     const close = closestNames(kind, registry.kinds());
@@ -27,7 +27,14 @@ export function listPlugins(registry: PluginRegistry, kind?: string, json = fals
   for (const k of kinds) {
     const ms = registry.list(k);
     out.push(`${k} (${ms.length})`);
-    out.push(table(ms.map((m) => [m.name + (m.aliases?.length ? ` (${m.aliases.join(', ')})` : ''), m.summary, paperOf(m)])));
+    if (!long) out.push(table(ms.map((m) => [m.name + (m.aliases?.length ? ` (${m.aliases.join(', ')})` : ''), m.summary, paperOf(m)])));
+    else {
+      for (const m of ms) {
+        const d = registry.describe(m.kind, m.name);
+        out.push(`  ${m.name}${m.aliases?.length ? ` (${m.aliases.join(', ')})` : ''} — ${m.summary}${paperOf(m) ? ` [${paperOf(m)}]` : ''}`);
+        for (const p of d.params) out.push(`      ${p.name}: ${p.type} = ${fmtDefault(p.default)}${p.range ? `  (${p.range})` : ''}`);
+      }
+    }
     out.push('');
   }
   out.push(`${registry.list().length} plugins. Details: tessera describe <kind> <name>`);
