@@ -12,6 +12,7 @@ TypeScript code (which is vectorised). Each fixture
 `{name, params, inputs, expected}` with mined indices, validity flags and, where
 useful, the value and gradient of a downstream loss through the mined rows.
 """
+import math
 import sys
 from pathlib import Path
 
@@ -349,6 +350,40 @@ def color_filter():
         cases.append({"name": name, "params": {"tau": tau},
                       "inputs": {"priorLogits": tensor_json(lp), "conditionalLogits": tensor_json(lc), "labels": tensor_json(y, "int32")},
                       "expected": {"score": tensor_json(score), "mask": tensor_json(mask)}})
+    return cases
+
+
+@fixture("granet-regrow")
+def granet_regrow():
+    """GraNet's truncate_weights (VITA-Group/GraNet CIFAR/sparselearning/core.py), re-written:
+    magnitude_death (ceil(rate*nnz) smallest |w| removed, threshold on sorted |w|) then gradient_growth
+    (the same count regrown at the largest |grad| where the new mask is 0), and the CosineDecay death rate."""
+    cases = []
+    for name, seed, shape, density, rate in [("6x5 at density 0.6, rate 0.5", 40, (6, 5), 0.6, 0.5), ("8x4 at density 0.3, rate 0.25", 41, (8, 4), 0.3, 0.25)]:
+        g = gen(seed)
+        w = f32(shape, g)
+        grad = f32(shape, g)
+        mask = (torch.rand(shape, generator=g) < density).double()
+        w = w * mask  # masked weights are zero, as after apply_mask
+        nnz = mask.sum().item()
+        zeros = mask.numel() - nnz
+        num_remove = math.ceil(rate * nnz)
+        k = math.ceil(zeros + num_remove)
+        x, _ = torch.sort(torch.abs(w).view(-1))
+        threshold = x[k - 1].item()
+        new_mask = (torch.abs(w) > threshold).double()
+        regrowth = int(nnz - new_mask.sum().item())
+        gg = grad * (new_mask == 0).double()
+        _, idx = torch.sort(torch.abs(gg).flatten(), descending=True)
+        new_mask.view(-1)[idx[:regrowth]] = 1.0
+        cases.append({"name": name, "rate": rate, "weights": tensor_json(w), "mask": tensor_json(mask), "grad": tensor_json(grad), "expected": tensor_json(new_mask)})
+    sgd = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.5)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(sgd, 40, 0.005)
+    rates = []
+    for _ in range(45):
+        sched.step()
+        rates.append(sgd.param_groups[0]["lr"])
+    cases.append({"name": "death rate: CosineDecay(0.5, T_max=40, eta_min=0.005) after t steps", "deathRates": rates})
     return cases
 
 

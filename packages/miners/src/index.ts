@@ -15,6 +15,7 @@ export { gistGuideFilter } from './gist-guide-filter.js';
 export { WeightMasks, roundHalfEven } from './weight-masks.js';
 export { gradualMagnitudePruning, polynomialSparsity, type PruningCallback } from './gradual-magnitude-pruning.js';
 export { lotteryTicketRewind, resetOptimizerState } from './lottery-ticket-rewind.js';
+export { granetRegrow, granetSparsity, deathRate } from './granet-regrow.js';
 // training callbacks
 export { earlyStopping } from './early-stopping.js';
 export { checkpoint, loadWeights } from './checkpoint.js';

@@ -6,6 +6,7 @@ import { earlyStopping } from './early-stopping.js';
 import { emaSwap } from './ema-swap.js';
 import { gistGuideFilter } from './gist-guide-filter.js';
 import { gradualMagnitudePruning } from './gradual-magnitude-pruning.js';
+import { granetRegrow } from './granet-regrow.js';
 import { hardNegative } from './hard-negative.js';
 import { lossReweighting } from './loss-reweighting.js';
 import { lotteryTicketRewind } from './lottery-ticket-rewind.js';
@@ -25,6 +26,7 @@ export const allPlugins: Plugin[] = [
   // pruning and rewind
   gradualMagnitudePruning,
   lotteryTicketRewind,
+  granetRegrow,
   // reweighters and selectors
   lossReweighting,
   rs2RandomSubset,
