@@ -137,16 +137,17 @@ describe('Tessera kernels on wasm', () => {
       [[33, 17], [9, 17], false, true],
       [[17, 33], [17, 9], true, false],
       [[17, 33], [9, 17], true, true],
-      [[4, 12, 8], [4, 8, 10], false, false],
-      [[4, 12, 8], [4, 10, 8], false, true],
-      [[4, 8, 12], [4, 8, 10], true, false],
-      [[4, 8, 12], [4, 10, 8], true, true],
+      [[4, 20, 16], [4, 16, 24], false, false], // ≥ 16³ multiply-adds per slice: XNNPACK per slice
+      [[4, 20, 16], [4, 24, 16], false, true],
+      [[4, 16, 20], [4, 16, 24], true, false],
+      [[4, 16, 20], [4, 24, 16], true, true],
       [[4, 12, 8], [1, 8, 10], false, false], // shared right operand: one 2-D product
       [[4, 12, 8], [8, 10], false, false],
       [[4, 8, 12], [10, 8], true, true],
-      [[1, 12, 8], [4, 8, 10], false, false], // shared left operand: slices reuse it
-      [[2, 3, 12, 8], [2, 3, 10, 8], false, true], // 4-D attention scores
+      [[1, 20, 16], [4, 16, 24], false, false], // shared left operand: slices reuse it
+      [[2, 3, 24, 16], [2, 3, 20, 16], false, true], // 4-D attention scores
       [[2, 3, 0, 8], [2, 3, 8, 5], false, false], // empty
+      [[64, 4, 4], [64, 4, 4], true, false], // tiny slices: tfjs' own loop
     ];
     const before = { ...wasmBatchMatMulStats };
     for (const [sa, sb, ta, tb] of cases) {

@@ -40,6 +40,9 @@ function isWasmBackend(b: KernelBackend): b is WasmBackendLike {
   return typeof w.wasm?.cwrap === 'function' && typeof w.wasm.tfjs?.registerTensor === 'function' && w.dataIdMap !== undefined;
 }
 
+/** Below this many multiply-adds per batch entry (M·K·N), batched products stay on tfjs' loop (measured crossover ≈ 16³). */
+const SLICE_MIN_WORK = 4096;
+
 /** Counters for tests and the bench: which path each call took. */
 export const wasmBatchMatMulStats = { delegated: 0, transposed: 0, flattened: 0, sliced: 0 };
 
@@ -83,6 +86,16 @@ export function fastWasmBatchMatMul(original: KernelConfig): KernelConfig {
     const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
     const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
     if (batchA !== batchB && batchA !== 1 && batchB !== 1) {
+      wasmBatchMatMulStats.delegated++;
+      return originalFunc(args);
+    }
+    const rankA = a.shape.length;
+    const rankB = b.shape.length;
+    const m = a.shape[transposeA ? rankA - 1 : rankA - 2] as number;
+    const k = a.shape[transposeA ? rankA - 2 : rankA - 1] as number;
+    const n = b.shape[transposeB ? rankB - 2 : rankB - 1] as number;
+    if (Math.max(batchA, batchB) > 1 && batchB !== 1 && m * k * n < SLICE_MIN_WORK) {
+      // Tiny per-batch products: one XNNPACK call per slice costs more than the naive loop.
       wasmBatchMatMulStats.delegated++;
       return originalFunc(args);
     }
