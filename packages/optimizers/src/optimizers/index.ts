@@ -17,7 +17,7 @@ import { novograd } from './novograd.js';
 import { adafactor } from './adafactor.js';
 import { dAdaptAdam, dAdaptSgd, prodigy } from './d-adapt.js';
 import { dog, dowg, ldog } from './dog.js';
-import { polyDecayAverager } from './poly-decay-averager.js';
+import { paramEma, polyDecayAverager } from './poly-decay-averager.js';
 import { adamp, sgdp } from './adamp.js';
 import { muon } from './muon.js';
 import { ademamix } from './ademamix.js';
@@ -47,7 +47,7 @@ export { novograd, NovogradOptimizer, scaleByNovograd } from './novograd.js';
 export { adafactor, AdafactorOptimizer, scaleByFactoredRms, factoredDims } from './adafactor.js';
 export { dAdaptAdam, dAdaptSgd, prodigy, DAdaptAdamOptimizer, DAdaptSgdOptimizer, ProdigyOptimizer, scaleByDAdaptAdam, scaleByDAdaptSgd } from './d-adapt.js';
 export { dog, ldog, dowg, DogOptimizer, LdogOptimizer, DowgOptimizer, scaleByDog } from './dog.js';
-export { polyDecayAverager, PolyDecayAveragerOptimizer, AveragingOptimizer, polyDecayAverage } from './poly-decay-averager.js';
+export { polyDecayAverager, PolyDecayAveragerOptimizer, AveragingOptimizer, polyDecayAverage, paramEma, ParamEmaOptimizer, emaAverage } from './poly-decay-averager.js';
 export { adamp, sgdp, AdampOptimizer, SgdpOptimizer, adampProjection } from './adamp.js';
 export { muon, MuonOptimizer, newtonSchulz5 } from './muon.js';
 export { ademamix, AdemamixOptimizer } from './ademamix.js';
@@ -63,4 +63,4 @@ export {
 export const allOptimizers = [sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, rmsprop, rprop, asgd, sam, asam, scheduleFreeSgd, scheduleFreeAdamw, scheduleFree,
   lion, lamb, lars, adabelief, adan, novograd, adafactor,
   dAdaptAdam, dAdaptSgd, prodigy, dog, ldog, dowg, polyDecayAverager,
-  adamp, sgdp, muon, ademamix, adopt, madgrad];
+  adamp, sgdp, muon, ademamix, adopt, madgrad, paramEma];

@@ -105,3 +105,59 @@ export const { plugin: polyDecayAverager, Optimizer: PolyDecayAveragerOptimizer 
   base: AveragingOptimizer,
   build: (hp, ctx) => polyDecayAverage(buildBase(hp.baseOptimizer, { ...hp.baseParams, learningRate: 0 }, ctx, 'optimizer "poly-decay-averager"'), hp.gamma),
 });
+
+/**
+ * Exponential moving average of the iterates after any inner transformation,
+ * debiased as in Adam §7.2 (the `avg` node is what `eval()` loads).
+ *
+ * Notation: x_t parameters after step t, β decay.   a_t = βa_{t−1} + (1−β)x_t (a₀ = 0);  x̄_t = a_t/(1 − βᵗ)
+ */
+export function emaAverage(inner: GradientTransformation<any>, decay: number, debias: boolean): GradientTransformation {
+  return {
+    init: (params) => ({ averager: 1, t: 0, acc: {}, avg: {}, inner: inner.init(params) }),
+    update(updates, state, params) {
+      const ps = needParams(params, 'param-ema');
+      const [u, s] = inner.update(updates, (state.inner as StateTree | undefined) ?? inner.init({}), params);
+      const t = ((state.t as number | undefined) ?? 0) + 1;
+      const oldAcc = (state.acc as StateTree | undefined) ?? {};
+      const acc: StateTree = { ...oldAcc };
+      const avg: StateTree = { ...((state.avg as StateTree | undefined) ?? {}) };
+      const k = debias ? 1 / (1 - Math.pow(decay, t)) : 1;
+      for (const [n, un] of Object.entries(u)) {
+        const x = tf.add(ps[n]!, un);
+        const prev = (oldAcc[n] as tf.Tensor | undefined) ?? tf.zerosLike(x);
+        const a = tf.add(tf.mul(prev, decay), tf.mul(x, 1 - decay));
+        acc[n] = a;
+        avg[n] = tf.mul(a, k);
+      }
+      return [u as TensorRecord, { averager: 1, t, acc, avg, inner: s }];
+    },
+  };
+}
+
+/**
+ * Parameter EMA around any base optimizer (Adam paper §7.2 "temporal
+ * averaging"; the EMA weights of Polyak/Ruppert-style evaluation). `eval()`
+ * swaps the debiased average into the variables, `train()` swaps back.
+ *
+ * Note: the step counter of the debiasing is global (one per optimizer step), so a variable
+ * that starts late is debiased by the global count.
+ *
+ * @see https://arxiv.org/abs/1412.6980
+ */
+export const { plugin: paramEma, Optimizer: ParamEmaOptimizer } = defineOptimizer({
+  name: 'param-ema',
+  className: 'Tessera.ParamEMA',
+  summary: 'Debiased exponential moving average of the weights around a base optimizer; eval() swaps it in.',
+  paper: { title: 'Adam: A Method for Stochastic Optimization', arxiv: '1412.6980', year: 2014 },
+  params: z.strictObject({
+    learningRate: learningRateField(1e-3, "The base optimizer's learning rate."),
+    decay: z.number().min(0).lt(1).default(0.999).describe('β of the average (Adam paper uses β2).'),
+    debias: z.boolean().default(true).describe('Divide by 1 − βᵗ (zero-initialised average).'),
+    baseOptimizer: z.string().default('adam').describe('Registry name of the base optimizer.'),
+    baseParams: z.record(z.string(), z.unknown()).default({}).describe('Hyperparameters of the base optimizer.'),
+    paramGroups: paramGroupsField,
+  }),
+  base: AveragingOptimizer,
+  build: (hp, ctx) => emaAverage(buildBase(hp.baseOptimizer, { ...hp.baseParams, learningRate: 0 }, ctx, 'optimizer "param-ema"'), hp.decay, hp.debias),
+});
