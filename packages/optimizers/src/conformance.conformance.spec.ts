@@ -28,6 +28,7 @@ runConformance({
     'optimizer/sgdp': { params: { momentum: 0.9 }, convergence: { learningRate: 0.05, rosenbrockLearningRate: 1e-3 } },
     'optimizer/ademamix': { convergence: { learningRate: 0.05 } },
     'optimizer/adopt': { convergence: { learningRate: 0.05 } },
+    'optimizer/param-ema': { params: { decay: 0.9 }, convergence: { learningRate: 0.05 } },
     'schedule/cosine-restarts': { discontinuous: true },
     'schedule/piecewise-constant': { params: { initValue: 1, boundaries: [100, 500], scales: [0.5, 0.5] }, discontinuous: true },
   },
