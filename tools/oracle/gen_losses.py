@@ -1286,6 +1286,35 @@ def _nkd():
     write_fixture(PKG, "nkd", cases)
 
 
+
+class BiasLossRef:
+    """BiasLoss (official, per-sample): global min kept across calls."""
+    def __init__(self, alpha=0.3, beta=0.3):
+        self.alpha, self.beta, self.global_min = alpha, beta, 100000.0
+
+    def __call__(self, i):
+        features = i["features"].clone().detach().reshape(i["features"].shape[0], -1)
+        v = torch.var(features, dim=1)
+        mn, mx = v.min(), v.max()
+        if mn < self.global_min:
+            self.global_min = mn
+        vn = (v - self.global_min) / (mx - mn)
+        w = (torch.exp(vn * self.beta) - 1.0) / 1.0 + self.alpha
+        return w * F.cross_entropy(i["logits"], i["labels"], reduction="none")
+
+
+@fixture("bias-loss")
+def _bias_loss():
+    cases = []
+    g = gen(103)
+    steps = []
+    for scale in (1.0, 0.5, 2.0):
+        steps.append({"logits": f32((4, 5), g, 2.0), "labels": torch.randint(0, 5, (4,), generator=g), "features": f32((4, 3, 2, 2), g, scale)})
+    run_steps(cases, "three steps (running minimum)", {}, lambda: BiasLossRef(), steps, ["logits"])
+    run_steps(cases, "alpha 0.5 beta 1", {"alpha": 0.5, "beta": 1.0}, lambda: BiasLossRef(0.5, 1.0), steps, ["logits"], reduction="sum")
+    write_fixture(PKG, "bias-loss", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

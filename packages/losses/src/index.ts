@@ -13,6 +13,7 @@ export { aldrKl } from './aldr-kl.js';
 export { anyloss } from './anyloss.js';
 export { attentionEntropy } from './attention-entropy.js';
 export { bagInstance } from './bag-instance.js';
+export { biasLoss } from './bias-loss.js';
 export { binaryCrossEntropy } from './binary-cross-entropy.js';
 export { binaryKl } from './binary-kl.js';
 export { ceDice } from './ce-dice.js';

@@ -4,6 +4,7 @@ import { aldrKl } from './aldr-kl.js';
 import { anyloss } from './anyloss.js';
 import { attentionEntropy } from './attention-entropy.js';
 import { bagInstance } from './bag-instance.js';
+import { biasLoss } from './bias-loss.js';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { binaryKl } from './binary-kl.js';
 import { ceDice } from './ce-dice.js';
@@ -63,6 +64,7 @@ export const allPlugins: readonly Plugin[] = [
   anyloss,
   attentionEntropy,
   bagInstance,
+  biasLoss,
   binaryCrossEntropy,
   binaryKl,
   ceDice,
