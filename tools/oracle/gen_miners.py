@@ -387,6 +387,37 @@ def granet_regrow():
     return cases
 
 
+@fixture("eata")
+def eata():
+    """EATA's forward_and_adapt_eata selection and update_model_probs (mr-eggplant/EATA eata.py), re-written:
+    entropy filter E < e_margin, redundancy filter |cos(p_bar, p)| < d_margin once p_bar exists,
+    coeff = 1/exp(E - e_margin), p_bar <- 0.9 p_bar + 0.1 mean(p_kept)."""
+    g = gen(50)
+    c = 10
+    e_margin = 0.4 * math.log(c)
+    d_margin = 0.4
+    batches = [f32((12, c), g, 4.0), f32((12, c), g, 4.0), f32((12, c), g, 4.0)]
+    p_bar = None
+    steps = []
+    for z in batches:
+        prob = z.softmax(1)
+        ent = -(prob * z.log_softmax(1)).sum(1)
+        ids1 = ent < e_margin
+        keep = ids1.clone()
+        if p_bar is not None:
+            cos = F.cosine_similarity(p_bar.unsqueeze(0), prob, dim=1)
+            keep = keep & (cos.abs() < d_margin)
+        kept = prob[keep]
+        if p_bar is None:
+            p_new = kept.mean(0) if kept.shape[0] else None
+        else:
+            p_new = 0.9 * p_bar + 0.1 * kept.mean(0) if kept.shape[0] else p_bar
+        w = torch.where(keep, 1 / torch.exp(ent - e_margin), torch.zeros_like(ent))
+        steps.append({"logits": tensor_json(z), "weights": tensor_json(w), "probs": tensor_json(p_new) if p_new is not None else None})
+        p_bar = p_new
+    return [{"name": "three batches, C = 10, d_margin 0.4", "params": {"dMargin": d_margin}, "steps": steps}]
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for key, fn in GENERATORS.items():

@@ -27,3 +27,4 @@ export { nanGuard } from './nan-guard.js';
 export { lossReweighting } from './loss-reweighting.js';
 export { rs2RandomSubset } from './rs2-random-subset.js';
 export { colorFilter, sequenceNll } from './color-filter.js';
+export { eata } from './eata.js';

@@ -2,6 +2,7 @@ import type { Plugin } from '@tessera/core';
 import { batchHard } from './batch-hard.js';
 import { checkpoint } from './checkpoint.js';
 import { colorFilter } from './color-filter.js';
+import { eata } from './eata.js';
 import { earlyStopping } from './early-stopping.js';
 import { emaSwap } from './ema-swap.js';
 import { gistGuideFilter } from './gist-guide-filter.js';
@@ -31,6 +32,7 @@ export const allPlugins: Plugin[] = [
   lossReweighting,
   rs2RandomSubset,
   colorFilter,
+  eata,
   // training callbacks
   earlyStopping,
   checkpoint,
