@@ -1,4 +1,3 @@
-// Gradients of tfjs-core ops are registered by this side-effect import (tfjs-core alone registers none).
 import { pluginModule } from '@tessera/core';
 import { cosineAttention } from './cosine.js';
 import { entmax15Attention } from './entmax15.js';
