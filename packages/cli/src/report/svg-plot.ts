@@ -50,7 +50,7 @@ const fmtTick = (v: number) => {
 export function linePlot(spec: PlotSpec): string {
   const W = spec.width ?? 560;
   const H = spec.height ?? 340;
-  const m = { l: 64, r: 16, t: 34, b: 48 };
+  const m = { l: 72, r: 16, t: 34, b: 48 };
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const ty = (y: number) => (spec.logY ? Math.log10(Math.max(y, 1e-12)) : y);
