@@ -14,7 +14,8 @@ const config = {
   loss: 'cross-entropy',
   optimizer: { name: 'adamw', params: { learningRate: 0.005 } },
   schedule: { name: 'cosine-decay', params: { initValue: 0.005, decaySteps: 48 } },
-  train: { epochs: 3, batchSize: 32, checkpointEvery: 3 },
+  // A checkpoint after every step: a kill often lands while one is being written.
+  train: { epochs: 3, batchSize: 32, checkpointEvery: 1 },
 };
 
 const summaryOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { steps: number; final: Record<string, number>; resumedFrom?: number; stopReason: string };
@@ -46,7 +47,7 @@ describe('tessera train: checkpoints and resume (built binary)', { timeout: 120_
     const latest = await store.latest(path.join(out, 'checkpoints'));
     expect(latest).toBeDefined();
     const ckpt = await store.load(latest!);
-    expect(ckpt.step).toBeGreaterThanOrEqual(18);
+    expect(ckpt.step).toBeGreaterThanOrEqual(19);
     expect(ckpt.step).toBeLessThan(48);
 
     const r = await runCli(['train', file, '--out', out, '--quiet', '--resume']);

@@ -37,6 +37,11 @@ let instances = 0;
  *
  * x `[B, T]` int32 character ids; attention is causal. Initial weights are
  * seeded normals (std `initStd`, GPT-2), so a seed fixes the whole run.
+ *
+ * Notes: untied input/output embeddings and learned positions (GPT-2 ties them and adds dropout;
+ * neither here, the example is tiny). Biases only in the feed-forward layers.
+ *
+ * @see https://arxiv.org/abs/1706.03762
  */
 export const charTransformerModel = definePlugin({
   kind: 'model',

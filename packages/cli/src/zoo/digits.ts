@@ -44,6 +44,8 @@ export const digitsParams = z.strictObject({
 /**
  * The 1,797 UCI 8×8 hand-written digits shipped with scikit-learn: x `[N, 64]`
  * (pixels scaled to [0, 1]), y `[N]` int32 class ids, stratified split.
+ *
+ * @see https://archive.ics.uci.edu/dataset/80
  */
 export const digitsDataset = definePlugin({
   kind: 'dataset',

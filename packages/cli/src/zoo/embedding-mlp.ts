@@ -15,6 +15,10 @@ let instances = 0;
  * `F → hidden → D` (ReLU) applied to `x.anchor` and `x.positive`, returning
  * `{ embeddings, positives }` `[N, D]` for contrastive losses with in-batch
  * negatives. Glorot-uniform weights from the seed.
+ *
+ *   e(x) = W₂·relu(W₁x + b₁),  ê = e/‖e‖ (with `normalize`)
+ *
+ * @see https://arxiv.org/abs/1807.03748 (InfoNCE, the loss it is trained with in the example)
  */
 export const embeddingMlpModel = definePlugin({
   kind: 'model',
