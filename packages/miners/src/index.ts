@@ -28,3 +28,4 @@ export { lossReweighting } from './loss-reweighting.js';
 export { rs2RandomSubset } from './rs2-random-subset.js';
 export { colorFilter, sequenceNll } from './color-filter.js';
 export { eata } from './eata.js';
+export { largeBatchRegimeCallback, largeBatchRegime, type LargeBatchRegime } from './large-batch-regime.js';

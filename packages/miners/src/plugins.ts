@@ -9,6 +9,7 @@ import { gistGuideFilter } from './gist-guide-filter.js';
 import { gradualMagnitudePruning } from './gradual-magnitude-pruning.js';
 import { granetRegrow } from './granet-regrow.js';
 import { hardNegative } from './hard-negative.js';
+import { largeBatchRegimeCallback } from './large-batch-regime.js';
 import { lossReweighting } from './loss-reweighting.js';
 import { lotteryTicketRewind } from './lottery-ticket-rewind.js';
 import { metricsLog } from './metrics-log.js';
@@ -28,6 +29,7 @@ export const allPlugins: Plugin[] = [
   gradualMagnitudePruning,
   lotteryTicketRewind,
   granetRegrow,
+  largeBatchRegimeCallback,
   // reweighters and selectors
   lossReweighting,
   rs2RandomSubset,
