@@ -1315,6 +1315,52 @@ def _bias_loss():
     write_fixture(PKG, "bias-loss", cases)
 
 
+
+def neural_ndcg_ref(y_pred, y_true, temperature=1.0, powered=True, k=None, iters=50):
+    # allRank neuralNDCG, deterministic, no padding; Sinkhorn with a fixed number of iterations
+    n = y_pred.shape[1]
+    if k is None:
+        k = n
+    s = y_pred.unsqueeze(-1)
+    A_s = torch.abs(s - s.permute(0, 2, 1))
+    B = A_s.sum(2, keepdim=True).expand(-1, -1, n)
+    scaling = (n + 1 - 2 * (torch.arange(n, dtype=torch.float64) + 1))[None].expand(y_pred.shape[0], -1)
+    C = torch.matmul(s, scaling.unsqueeze(-2))
+    P_max = (C - B).permute(0, 2, 1)
+    P_hat = torch.softmax(P_max / temperature, -1)
+    for _ in range(iters):
+        P_hat = P_hat / P_hat.sum(dim=1, keepdim=True).clamp(min=1e-10)
+        P_hat = P_hat / P_hat.sum(dim=2, keepdim=True).clamp(min=1e-10)
+    gain = (lambda v: torch.pow(2.0, v) - 1.0) if powered else (lambda v: v)
+    gt = torch.matmul(P_hat, gain(y_true).unsqueeze(-1)).squeeze(-1)
+    disc = 1.0 / torch.log2(torch.arange(n, dtype=torch.float64) + 2.0)
+    disc[k:] = 0
+    dcg_v = (gt * disc).sum(-1)
+    ideal = (gain(torch.sort(y_true, descending=True, dim=-1).values) * disc).sum(-1)
+    ndcg = dcg_v / (ideal + 1e-10)
+    has = (ideal > 0).double()
+    return -ndcg * has, has
+
+
+@fixture("neural-ndcg")
+def _neural_ndcg():
+    cases = []
+    g = gen(104)
+    sc = f32((4, 5), g)
+    rel = torch.tensor([[0, 1, 2, 0, 3], [1, 1, 0, 0, 0], [0, 0, 0, 0, 0], [2, 0, 1, 3, 1]], dtype=torch.float64)
+
+    def f(**kw):
+        def fn(i, red):
+            per, has = neural_ndcg_ref(i["predictions"], i["targets"], **kw)
+            return reduce(per, red, has)
+        return fn
+
+    run_case(cases, "defaults (one slate without relevant items)", {}, {"predictions": sc, "targets": rel}, f(), ["predictions"])
+    run_case(cases, "tau 0.5, linear gains, k 3", {"temperature": 0.5, "poweredRelevancies": False, "k": 3}, {"predictions": sc, "targets": rel},
+             f(temperature=0.5, powered=False, k=3), ["predictions"])
+    write_fixture(PKG, "neural-ndcg", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

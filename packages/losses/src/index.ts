@@ -44,6 +44,7 @@ export { marginalEntropy } from './marginal-entropy.js';
 export { mse } from './mse.js';
 export { multiMargin } from './multi-margin.js';
 export { multipleNegativesRanking } from './multiple-negatives-ranking.js';
+export { neuralNdcg } from './neural-ndcg.js';
 export { nkd } from './nkd.js';
 export { normalizedCrossEntropy } from './normalized-cross-entropy.js';
 export { normalizedFocal } from './normalized-focal.js';

@@ -35,6 +35,7 @@ import { marginalEntropy } from './marginal-entropy.js';
 import { mse } from './mse.js';
 import { multiMargin } from './multi-margin.js';
 import { multipleNegativesRanking } from './multiple-negatives-ranking.js';
+import { neuralNdcg } from './neural-ndcg.js';
 import { nkd } from './nkd.js';
 import { normalizedCrossEntropy } from './normalized-cross-entropy.js';
 import { normalizedFocal } from './normalized-focal.js';
@@ -95,6 +96,7 @@ export const allPlugins: readonly Plugin[] = [
   mse,
   multiMargin,
   multipleNegativesRanking,
+  neuralNdcg,
   nkd,
   normalizedCrossEntropy,
   normalizedFocal,
