@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linePlot, niceTicks } from './svg-plot.js';
+import { barPlot, linePlot, niceTicks } from './svg-plot.js';
 import { dedupeRecords, smooth } from './write-report.js';
 
 describe('report helpers', () => {
@@ -47,5 +47,20 @@ describe('report helpers', () => {
     expect(svg.match(/class="legend"/g)).toHaveLength(2);
     expect(svg).toContain('T &lt;1&gt;');
     expect(linePlot({ id: 'e', title: 'E', xLabel: 'x', yLabel: 'y', series: [] })).toContain('no data');
+  });
+
+  it('barPlot draws one bar per configuration and a ± std whisker only where std > 0', () => {
+    const svg = barPlot({
+      id: 'lb',
+      title: 'L',
+      xLabel: 'acc',
+      bars: [
+        { label: 'a', mean: 0.9, std: 0.01, color: '#4e79a7' },
+        { label: 'b', mean: 0.8, std: 0, color: '#f28e2b' },
+        { label: 'c', mean: NaN, std: NaN, color: '#e15759' },
+      ],
+    });
+    expect(svg.match(/<rect class="series"/g)).toHaveLength(2);
+    expect(svg.match(/stroke="#222" stroke-width="1.5"/g)).toHaveLength(3);
   });
 });

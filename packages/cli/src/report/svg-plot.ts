@@ -129,3 +129,62 @@ export function linePlot(spec: PlotSpec): string {
   parts.push('</svg>');
   return parts.join('');
 }
+
+/** One bar of {@link barPlot}: a mean with a ± std whisker. */
+export interface Bar {
+  readonly label: string;
+  readonly mean: number;
+  readonly std: number;
+  readonly color: string;
+}
+
+/**
+ * Horizontal bars with ± std whiskers (the leaderboard at a glance), as a
+ * standalone SVG. The axis starts at 0 when every value is positive and the
+ * spread is large, else it zooms on the range so small differences show.
+ */
+export function barPlot(spec: { id: string; title: string; xLabel: string; bars: readonly Bar[]; width?: number }): string {
+  const W = spec.width ?? 560;
+  const bars = spec.bars.filter((b) => Number.isFinite(b.mean));
+  const rowH = 26;
+  const m = { l: 190, r: 24, t: 34, b: 42 };
+  const H = m.t + m.b + Math.max(1, bars.length) * rowH;
+  const pw = W - m.l - m.r;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" data-plot="${esc(spec.id)}">`,
+    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold" fill="#222">${esc(spec.title)}</text>`,
+  ];
+  if (bars.length === 0) {
+    parts.push(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle" font-size="13" fill="#888">no finished runs</text></svg>`);
+    return parts.join('');
+  }
+  const lo = Math.min(...bars.map((b) => b.mean - b.std));
+  const hi = Math.max(...bars.map((b) => b.mean + b.std));
+  let x0 = lo >= 0 && lo < 0.5 * hi ? 0 : lo - (hi - lo) * 0.15;
+  let x1 = hi + (hi - lo) * 0.1;
+  if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];
+  const sx = (v: number) => m.l + ((v - x0) / (x1 - x0)) * pw;
+  parts.push(`<g font-size="11" fill="#555">`);
+  for (const t of niceTicks(x0, x1)) {
+    const x = sx(t).toFixed(1);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x}" y="${H - m.b + 16}" text-anchor="middle">${fmtTick(t)}</text>`);
+  }
+  parts.push(`</g>`);
+  bars.forEach((b, i) => {
+    const y = m.t + i * rowH + 4;
+    const label = b.label.length > 28 ? `${b.label.slice(0, 27)}…` : b.label;
+    parts.push(
+      `<g class="legend" data-group="${esc(b.label)}"><text x="${m.l - 8}" y="${y + 13}" text-anchor="end" font-size="11" fill="#222">${esc(label)}</text>` +
+        `<rect class="series" data-group="${esc(b.label)}" x="${sx(x0).toFixed(1)}" y="${y}" width="${Math.max(1, sx(b.mean) - sx(x0)).toFixed(1)}" height="${rowH - 10}" fill="${b.color}"/>` +
+        (b.std > 0
+          ? `<line x1="${sx(b.mean - b.std).toFixed(1)}" x2="${sx(b.mean + b.std).toFixed(1)}" y1="${y + (rowH - 10) / 2}" y2="${y + (rowH - 10) / 2}" stroke="#222" stroke-width="1.5"/>` +
+            [b.mean - b.std, b.mean + b.std].map((v) => `<line x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${y + 2}" y2="${y + rowH - 12}" stroke="#222" stroke-width="1.5"/>`).join('')
+          : '') +
+        `</g>`,
+    );
+  });
+  parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${H - m.t - m.b}" fill="none" stroke="#999"/>`);
+  parts.push(`<text x="${m.l + pw / 2}" y="${H - 8}" text-anchor="middle" font-size="12" fill="#333">${esc(spec.xLabel)}</text></svg>`);
+  return parts.join('');
+}

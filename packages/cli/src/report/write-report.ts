@@ -4,7 +4,7 @@ import type { MetricRecord } from '@tessera/core';
 import { readMetrics, type RunSummary } from '../run/run-training.js';
 import { leaderboard, type LeaderboardRow } from '../sweep/leaderboard.js';
 import type { SweepManifest } from '../sweep/run-sweep.js';
-import { linePlot, PALETTE, type PlotSpec, type Series } from './svg-plot.js';
+import { barPlot, linePlot, PALETTE, type PlotSpec, type Series } from './svg-plot.js';
 
 /** One run as the report sees it. */
 export interface ReportRun {
@@ -128,6 +128,17 @@ function spread(series: readonly Series[]): number {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (v: number | undefined, d = 4) => (v !== undefined && Number.isFinite(v) ? v.toFixed(d) : '—');
 
+/** The leaderboard as bars: mean of the final metric ± std over seeds, in rank order, coloured like the curves. */
+export function leaderboardSvg(data: ReportData): string {
+  const labels = [...new Set(data.runs.map((r) => r.label))];
+  return barPlot({
+    id: 'leaderboard',
+    title: `Final ${data.metric} (mean ± std over seeds)`,
+    xLabel: `${data.metric} (${data.mode === 'min' ? 'lower' : 'higher'} is better)`,
+    bars: data.leaderboard.map((r) => ({ label: r.label, mean: r.mean, std: r.std, color: PALETTE[labels.indexOf(r.label) % PALETTE.length]! })),
+  });
+}
+
 /** The self-contained HTML page: inline SVG plots, inline CSS and JS, no network. */
 export function reportHtml(data: ReportData, plots: readonly PlotSpec[], pngs: readonly string[] = []): string {
   const svgs = plots.map((p) => `<figure>${linePlot(p)}</figure>`).join('\n');
@@ -167,6 +178,7 @@ tr:first-child td{font-weight:bold}
 ${svgs}
 </div>
 <h2>Leaderboard</h2>
+<div class="plots"><figure>${leaderboardSvg(data)}</figure></div>
 <table id="leaderboard"><thead><tr><th>#</th><th>configuration</th><th>${esc(data.metric)} (mean ± std)</th><th>seeds</th><th>final train loss</th><th>steps/s</th></tr></thead><tbody>
 ${lb}
 </tbody></table>
@@ -212,10 +224,11 @@ export async function writeReport(dir: string, opts: { png?: boolean; out?: stri
   const pngs: string[] = [];
   if (opts.png !== false) {
     fs.mkdirSync(path.join(dir, 'plots'), { recursive: true });
-    for (const p of plots) {
-      const png = await svgToPng(linePlot(p));
+    const svgs: [string, string][] = [...plots.map((p) => [p.id, linePlot(p)] as [string, string]), ['leaderboard', leaderboardSvg(data)]];
+    for (const [id, svg] of svgs) {
+      const png = await svgToPng(svg);
       if (!png) break;
-      const rel = `plots/${p.id}.png`;
+      const rel = `plots/${id}.png`;
       fs.writeFileSync(path.join(dir, rel), png);
       pngs.push(rel);
     }
