@@ -16,13 +16,13 @@ import { reduceLoss } from './reduce.js';
  * `mean_i (ȳ − f_i)² = mean_i (ȳ − f̄)² + mean_i (f_i − f̄)²`. Bags must not be
  * split across batches (a sampler concern); bag means use an `[N, N]` same-bag matrix.
  *
- * @see https://arxiv.org/abs/2401.11081
+ * @see https://openreview.net/forum?id=E60SIDItyT (ICLR 2024)
  */
 export const bagInstance = defineLoss({
   name: 'bag-instance',
   aliases: ['aggregate-response'],
   summary: 'Aggregate-response loss interpolating instance-level and bag-level squared errors (rho).',
-  paper: { title: 'Learning from Aggregate responses: Instance Level versus Bag Level Loss Functions', arxiv: '2401.11081', year: 2024 },
+  paper: { title: 'Learning from Aggregate responses: Instance Level versus Bag Level Loss Functions', year: 2024, url: 'https://openreview.net/forum?id=E60SIDItyT' },
   io: { required: ['predictions', 'targets', 'bagIds'], optional: [], output: 'predictions', target: 'targets' },
   params: z.strictObject({
     rho: z.number().min(0).max(1).default(0.5).describe('Interpolation ρ: 1 = instance-level loss, 0 = bag-level loss.'),
