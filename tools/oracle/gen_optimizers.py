@@ -755,6 +755,33 @@ def madgrad_ref(lr=1e-2, momentum=0.9, wd=0.0, eps=1e-6):
     return f
 
 
+def mfac_ref(lr=1e-3, momentum=0.0, wd=0.0, m=32, damp=1e-5):
+    """IST-DASLab/M-FAC MFAC.step with the naive Woodbury HInvSlow (ring buffer of m gradients, zeros at first)."""
+    def f(theta, grads, st):
+        names = sorted(theta)
+        g = torch.cat([(grads[n] + wd * theta[n] if wd > 0 else grads[n]).reshape(-1) for n in names])
+        if "G" not in st:
+            st.update(G=torch.zeros(m, g.numel()), last=0, v=torch.zeros(g.numel()))
+        st["G"][st["last"]] = g
+        st["last"] = (st["last"] + 1) % m
+        d = g.numel()
+        H = torch.eye(d) / damp
+        for i in range(m):
+            gi = st["G"][i]
+            Hg = H @ gi
+            H = H - torch.outer(Hg, Hg) / (m + gi @ Hg)
+        u = H @ g
+        if momentum > 0:
+            st["v"] = momentum * st["v"] + (1 - momentum) * u
+            u = st["v"]
+        at = 0
+        for n in names:
+            k = theta[n].numel()
+            theta[n] = theta[n] - lr * u[at:at + k].reshape(theta[n].shape)
+            at += k
+    return f
+
+
 def p1_cases():
     specs = [
         ("adamp-default", "adamp", {"channelAxis": 0}, adamp_ref("adam", 1e-3)),
@@ -778,6 +805,13 @@ def p1_cases():
         init, grads = make_problem(900 + i)
         cases.append({"name": name, "optimizer": opt, "params": p, "init": {n: tensor_json(v) for n, v in init.items()},
                       "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads], "expected": run_reference(fn, init, grads)})
+    for i, (name, p, fn) in enumerate([
+        ("m-fac-small-window", {"learningRate": 0.01, "ngrads": 4, "damp": 0.1}, mfac_ref(0.01, m=4, damp=0.1)),
+        ("m-fac-momentum-wd", {"learningRate": 0.01, "ngrads": 8, "damp": 1.0, "momentum": 0.9, "weightDecay": 0.1}, mfac_ref(0.01, 0.9, 0.1, 8, 1.0)),
+    ]):
+        init, grads = make_problem(970 + i, missing=None)
+        cases.append({"name": name, "optimizer": "m-fac", "params": p, "init": {n: tensor_json(v) for n, v in init.items()},
+                      "grads": [{n: tensor_json(g) for n, g in s.items()} for s in grads], "expected": run_global(fn, init, grads)})
     for i, (name, p, fn) in enumerate([
         ("madgrad-default", {}, madgrad_ref()),
         ("madgrad-nomomentum-wd", {"learningRate": 0.05, "momentum": 0, "weightDecay": 0.1}, madgrad_ref(0.05, 0.0, 0.1)),

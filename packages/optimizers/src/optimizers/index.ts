@@ -23,6 +23,7 @@ import { muon } from './muon.js';
 import { ademamix } from './ademamix.js';
 import { adopt } from './adopt.js';
 import { madgrad } from './madgrad.js';
+import { mFac } from './m-fac.js';
 import { asam, sam } from './sam.js';
 import { scheduleFree, scheduleFreeAdamw, scheduleFreeSgd } from './schedule-free.js';
 import { sgd } from './sgd.js';
@@ -53,6 +54,7 @@ export { muon, MuonOptimizer, newtonSchulz5 } from './muon.js';
 export { ademamix, AdemamixOptimizer } from './ademamix.js';
 export { adopt, AdoptOptimizer } from './adopt.js';
 export { madgrad, MadgradOptimizer } from './madgrad.js';
+export { mFac, MFacOptimizer, solveSpd } from './m-fac.js';
 export { sam, asam, SamOptimizer, SamOptimizerClass, AsamOptimizerClass } from './sam.js';
 export {
   scheduleFree, scheduleFreeAdamw, scheduleFreeSgd, ScheduleFreeOptimizer, scheduleFreeTransform,
@@ -63,4 +65,4 @@ export {
 export const allOptimizers = [sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, rmsprop, rprop, asgd, sam, asam, scheduleFreeSgd, scheduleFreeAdamw, scheduleFree,
   lion, lamb, lars, adabelief, adan, novograd, adafactor,
   dAdaptAdam, dAdaptSgd, prodigy, dog, ldog, dowg, polyDecayAverager,
-  adamp, sgdp, muon, ademamix, adopt, madgrad, paramEma];
+  adamp, sgdp, muon, ademamix, adopt, madgrad, paramEma, mFac];
