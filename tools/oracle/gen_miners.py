@@ -165,11 +165,16 @@ def base_excluded(i, j, blocks, labels, p, pool):
     return F.cosine_similarity(p[i], pool[j], dim=0).item() >= 1 - 1e-6
 
 
-def st_mine(scores_row, keep_row, k, range_min, range_max):
-    """sentence-transformers mine_hard_negatives, sampling "top": rank survivors by score, slice [range_min, range_max), take k."""
-    surv = sorted([j for j in range(len(scores_row)) if keep_row[j]], key=lambda j: -scores_row[j])
-    hi = len(surv) if range_max is None else min(range_max, len(surv))
-    chosen = surv[range_min:hi][:k]
+def st_mine(scores_row, keep_row, k, range_min, range_max, eligible=None):
+    """sentence-transformers mine_hard_negatives, sampling "top": a window of the range_max best raw scores among
+    the non-positive candidates (`eligible`), the filters (`keep_row`), then [range_min:] of the sorted survivors, k of them."""
+    eligible = eligible if eligible is not None else keep_row
+    if range_max is not None:
+        window = set(sorted([j for j in range(len(scores_row)) if eligible[j]], key=lambda j: -scores_row[j])[:range_max])
+    else:
+        window = set(range(len(scores_row)))
+    surv = sorted([j for j in range(len(scores_row)) if keep_row[j] and j in window], key=lambda j: -scores_row[j])
+    chosen = surv[range_min:][:k]
     return chosen + [0] * (k - len(chosen)), [1] * len(chosen) + [0] * (k - len(chosen))
 
 
@@ -180,7 +185,8 @@ def hard_negative():
         ("in-batch only, defaults", 5, 8, 6, 0, None, {}),
         ("candidates + absolute margin 0.05 + labels", 6, 8, 6, 4, [0, 1, 2, 3, 0, 1, 2, 3], {"absoluteMargin": 0.05, "numNegatives": 2}),
         ("relative margin, range [1, 6), maxScore", 7, 6, 5, 3, None, {"relativeMargin": 0.1, "rangeMin": 1, "rangeMax": 6, "maxScore": 0.9, "numNegatives": 2}),
-        ("minScore filters everything for some rows", 8, 6, 4, 2, None, {"minScore": 0.3, "numNegatives": 2}),
+        ("window rangeMax 4 before the filters, rangeMin 1", 12, 6, 5, 3, None, {"absoluteMargin": 0.0, "rangeMin": 1, "rangeMax": 4, "numNegatives": 3}),
+        ("minScore 0.5 leaves some rows short", 8, 6, 4, 2, None, {"minScore": 0.5, "numNegatives": 2}),
         ("candidates only (inBatch false)", 9, 5, 4, 5, None, {"inBatch": False, "numNegatives": 3}),
     ]
     for name, seed, n, dim, kc, labels, params in specs:
@@ -201,9 +207,12 @@ def hard_negative():
             s = [F.cosine_similarity(a[i], pool[j], dim=0).item() for j in range(pool.shape[0])]
             sp = F.cosine_similarity(a[i], p[i], dim=0).item()
             keep = []
+            eligible = []
             for j in range(pool.shape[0]):
                 ok = not base_excluded(i, j, blocks, labels, p, pool)
-                if full["absoluteMargin"] is not None and s[j] > sp - full["absoluteMargin"]:
+                eligible.append(ok)
+                # sentence-transformers' comparisons (removed if true).
+                if full["absoluteMargin"] is not None and s[j] + full["absoluteMargin"] > sp:
                     ok = False
                 if full["relativeMargin"] is not None and s[j] > sp * (1 - full["relativeMargin"]):
                     ok = False
@@ -212,7 +221,7 @@ def hard_negative():
                 if full["minScore"] is not None and s[j] < full["minScore"]:
                     ok = False
                 keep.append(ok)
-            ci, cv = st_mine(s, keep, k, full["rangeMin"], full["rangeMax"])
+            ci, cv = st_mine(s, keep, k, full["rangeMin"], full["rangeMax"], eligible)
             idx.append(ci)
             valid.append(cv)
             w.append(1.0 if all(cv) else 0.0)

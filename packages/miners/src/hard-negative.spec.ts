@@ -35,7 +35,7 @@ describe('miner hard-negative', () => {
   });
 
   it('feeds info-nce inside a gradient tape; zero-vector padding keeps everything finite', async () => {
-    const c = cases('hard-negative')[3]!; // some rows find no negative
+    const c = cases('hard-negative')[3]!; // the window leaves some rows short of K
     const inputs = inputsOf(c);
     const loss = withMiners(infoNce.create({ temperature: 0.05 }), hardNegative.create(c.params));
     await expectNoLeak(() => {

@@ -8,11 +8,11 @@ const nullableNumber = (min: number, max: number) => z.number().min(min).max(max
 
 export const hardNegativeParams = z.strictObject({
   numNegatives: z.number().int().min(1).max(1024).default(3).describe('Negatives K mined per anchor (sentence-transformers num_negatives = 3).'),
-  rangeMin: z.number().int().min(0).max(1e6).default(0).describe('Skip the rangeMin most similar surviving candidates (range_min).'),
-  rangeMax: z.number().int().min(1).max(1e6).nullable().default(null).describe('Only consider candidates ranked below rangeMax (range_max); null: no limit.'),
+  rangeMin: z.number().int().min(0).max(1e6).default(0).describe('Skip the rangeMin most similar candidates that survive the filters (range_min).'),
+  rangeMax: z.number().int().min(1).max(1e6).nullable().default(null).describe('Only the rangeMax highest-scoring non-positive candidates are considered, before the filters (range_max); null: no window.'),
   maxScore: nullableNumber(-1, 1).default(null).describe('Drop candidates with cosine > maxScore (max_score); null: off.'),
   minScore: nullableNumber(-1, 1).default(null).describe('Drop candidates with cosine < minScore (min_score); null: off.'),
-  absoluteMargin: nullableNumber(-2, 2).default(null).describe('False-negative filter: drop candidates with s(a,c) > s(a,p) − absoluteMargin; null: off.'),
+  absoluteMargin: nullableNumber(-2, 2).default(null).describe('False-negative filter: drop candidates with s(a,c) + absoluteMargin > s(a,p); null: off.'),
   relativeMargin: nullableNumber(0, 1).default(null).describe('False-negative filter: drop candidates with s(a,c) > s(a,p)·(1 − relativeMargin); null: off.'),
   inBatch: z.boolean().default(true).describe('Use the other rows\' positives of the batch as candidates (besides the given negatives).'),
   dropIncomplete: z.boolean().default(true).describe('Weight 0 for anchors that found fewer than numNegatives negatives (sentence-transformers drops such queries).'),
@@ -25,11 +25,14 @@ export const hardNegativeParams = z.strictObject({
  * (the other rows' positives and the given candidate negatives
  * `negatives [N, Kc, D]`, flattened), cosine `s(·,·)`.
  * A candidate `c` is a negative of `a_i` unless it is `p_i`, shares `a_i`'s
- * group (`labels` / `groupIds`), duplicates `p_i`, or fails a filter:
- * `s(a_i,c) > s(a_i,p_i) − m_abs`, `s(a_i,c) > s(a_i,p_i)·(1 − m_rel)`,
+ * group (`labels` / `groupIds`), duplicates `p_i` (these play the role of
+ * sentence-transformers' positives), is not among the `rangeMax` highest
+ * raw scores of the remaining candidates, or fails a filter:
+ * `s(a_i,c) + m_abs > s(a_i,p_i)`, `s(a_i,c) > s(a_i,p_i)·(1 − m_rel)`,
  * `s(a_i,c) > maxScore`, `s(a_i,c) < minScore`. The survivors are ranked by
- * `s(a_i, c)` (descending); ranks `[rangeMin, rangeMax)` are kept and the first
- * `K = numNegatives` become `negatives [N, K, D]` (sampling "top").
+ * `s(a_i, c)` (descending), the first `rangeMin` are skipped and the next
+ * `K = numNegatives` become `negatives [N, K, D]` (sampling "top") — the
+ * order of `util.mine_hard_negatives` (window, filters, then `[range_min:]`).
  *
  * Output fields: `negatives [N, K, D]` (replaces the candidates; gradient
  * flows into the selected rows), `negativeMask [N, K]`, `negativeIndices
@@ -38,8 +41,10 @@ export const hardNegativeParams = z.strictObject({
  * Notes: sentence-transformers' `util.mine_hard_negatives` mines offline over
  * a corpus; this miner applies the same filters online, over the batch and its
  * candidates. Its margin keywords changed across versions (`margin` →
- * `absolute_margin`/`relative_margin`); both filters are here. Selection runs
- * outside the gradient tape.
+ * `absolute_margin`/`relative_margin`); both filters are here. With
+ * `range_max=None` sentence-transformers picks `range_min + 10·K + max_positives`
+ * (with filters) or `range_min + K + max_positives`; here `null` means no
+ * window. Selection runs outside the gradient tape.
  *
  * @see https://arxiv.org/abs/2104.08051 (Optimizing Dense Retrieval Model Training with Hard Negatives)
  * @see https://sbert.net/docs/package_reference/util.html#sentence_transformers.util.mine_hard_negatives
@@ -64,11 +69,22 @@ export const hardNegative = definePlugin({
             const scores = cosineMatrix(a!, c!);
             const posScore = tf.sum(tf.mul(cosineMatrix(a!, pos!), tf.eye(pool.n)), 1, true);
             let keep: tf.Tensor = tf.logicalNot(pool.exclude);
-            if (p.absoluteMargin !== null) keep = tf.logicalAnd(keep, tf.lessEqual(scores, tf.sub(posScore, p.absoluteMargin)));
-            if (p.relativeMargin !== null) keep = tf.logicalAnd(keep, tf.lessEqual(scores, tf.mul(posScore, 1 - p.relativeMargin)));
-            if (p.maxScore !== null) keep = tf.logicalAnd(keep, tf.lessEqual(scores, p.maxScore));
-            if (p.minScore !== null) keep = tf.logicalAnd(keep, tf.greaterEqual(scores, p.minScore));
-            const { indices, valid } = topSurvivors(scores, keep as tf.Tensor2D, p.numNegatives, p.rangeMin, p.rangeMax);
+            if (p.rangeMax !== null) {
+              // range_max is a window on the raw ranking of the non-positive candidates, taken before the score filters.
+              const m = scores.shape[1]!;
+              const k = Math.min(p.rangeMax, m);
+              const { indices: top } = tf.topk(tf.where(keep, scores, tf.fill(scores.shape, -1e9)), k, true);
+              const rows = tf.tile(tf.expandDims(tf.range(0, pool.n, 1, 'int32'), 1), [1, k]);
+              const coords = tf.stack([tf.reshape(rows, [-1]), tf.reshape(top, [-1])], 1);
+              const inWindow = tf.greater(tf.scatterND(coords, tf.ones([pool.n * k]), [pool.n, m]), 0);
+              keep = tf.logicalAnd(keep, inWindow);
+            }
+            // sentence-transformers' forms: removed if s + m_abs > s_pos, s > s_pos·(1 − m_rel), s > maxScore, s < minScore.
+            if (p.absoluteMargin !== null) keep = tf.logicalAnd(keep, tf.logicalNot(tf.greater(tf.add(scores, p.absoluteMargin), posScore)));
+            if (p.relativeMargin !== null) keep = tf.logicalAnd(keep, tf.logicalNot(tf.greater(scores, tf.mul(posScore, 1 - p.relativeMargin))));
+            if (p.maxScore !== null) keep = tf.logicalAnd(keep, tf.logicalNot(tf.greater(scores, p.maxScore)));
+            if (p.minScore !== null) keep = tf.logicalAnd(keep, tf.logicalNot(tf.less(scores, p.minScore)));
+            const { indices, valid } = topSurvivors(scores, keep as tf.Tensor2D, p.numNegatives, p.rangeMin, null);
             return tf.stack([indices, tf.cast(valid, 'int32')]);
           });
           const [indices, valid] = tf.unstack(kept) as [tf.Tensor2D, tf.Tensor2D];
