@@ -111,7 +111,10 @@ export function defineOptimizer<S extends z.ZodObject>(def: OptimizerDefinition<
       super(validate(params), def.build as (hp: Record<string, unknown>, ctx: BuildContext) => GradientTransformation, label);
     }
     static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-      return new cls(config as never);
+      // tfjs-layers adds its own keys (customObjects, …): keep the hyperparameters only.
+      const known = new Set(Object.keys(def.params.shape));
+      const hp = Object.fromEntries(Object.entries(config).filter(([k]) => known.has(k)));
+      return new cls(hp as never);
     }
   };
   Object.defineProperty(C, 'name', { value: def.className.replace(/^Tessera\./, '') + 'Optimizer' });

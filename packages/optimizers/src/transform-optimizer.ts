@@ -249,6 +249,22 @@ export class TransformOptimizer extends tf.Optimizer {
     this.iterations_ = iterations;
   }
 
+  /**
+   * Renames per-variable state (state is keyed by variable name): use it when a model was
+   * rebuilt in a process where its variables got other names (tfjs makes names unique).
+   */
+  renameVariables(mapping: Readonly<Record<string, string>>): void {
+    const walk = (s: StateTree): StateTree => {
+      const out: StateTree = {};
+      for (const [k, v] of Object.entries(s)) {
+        const key = mapping[k] ?? k;
+        out[key] = v && typeof v === 'object' && !(v instanceof tf.Tensor) ? walk(v as StateTree) : v;
+      }
+      return out;
+    };
+    this.state = walk(this.state);
+  }
+
   /** The transformation state (read-only view; tensors are owned by the optimizer). */
   getState(): Readonly<StateTree> {
     return this.state;
