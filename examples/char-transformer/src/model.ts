@@ -12,7 +12,12 @@ export interface CharTransformerOptions {
   /** The attention variant, by plugin name: 'softmax', 'sigmoid', 'linear', … */
   attention?: string;
   attentionParams?: Record<string, unknown>;
+  /**
+   * The normalization layer, by plugin name — used in every TransformerBlock (both pre-norms) and as
+   * the final norm: 'layer-norm' (default), 'rms-norm', 'power-norm', 'unified-norm', …
+   */
   norm?: string;
+  normParams?: Record<string, unknown>;
   qkNorm?: string | null;
   registry: PluginRegistry;
   seed?: number;
@@ -30,7 +35,7 @@ export class CharTransformer implements TrainableModel {
   readonly finalNorm: layers.Layer;
   readonly head: tf.Variable;
   readonly headBias: tf.Variable;
-  readonly opts: Required<Omit<CharTransformerOptions, 'attentionParams' | 'qkNorm'>> & Pick<CharTransformerOptions, 'attentionParams' | 'qkNorm'>;
+  readonly opts: Required<Omit<CharTransformerOptions, 'attentionParams' | 'normParams' | 'qkNorm'>> & Pick<CharTransformerOptions, 'attentionParams' | 'normParams' | 'qkNorm'>;
 
   constructor(opts: CharTransformerOptions) {
     this.opts = { dim: 64, numHeads: 4, numLayers: 2, attention: 'softmax', norm: 'layer-norm', seed: 1, ...opts };
@@ -46,12 +51,13 @@ export class CharTransformer implements TrainableModel {
           attentionParams: this.opts.attentionParams,
           qkNorm: this.opts.qkNorm ?? null,
           norm: this.opts.norm,
+          normParams: this.opts.normParams,
           causal: true,
           layerIndex: i + 1,
           registry: this.opts.registry,
         }),
     );
-    this.finalNorm = this.opts.registry.create('normalization', this.opts.norm) as layers.Layer;
+    this.finalNorm = this.opts.registry.create('normalization', this.opts.norm, this.opts.normParams ?? {}) as layers.Layer;
     this.head = tf.variable(tf.randomNormal([D, V], 0, 1 / Math.sqrt(D), 'float32', seed + 2));
     this.headBias = tf.variable(tf.zeros([V]));
     // build every layer now, so trainableVariables is complete before the first step

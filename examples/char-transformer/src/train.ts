@@ -10,6 +10,8 @@ import { CharTransformer } from './model.js';
 export interface TrainOptions {
   /** The attention variant — the one word to change: 'softmax', 'sigmoid', … */
   attention: string;
+  /** The normalization layer (blocks and final norm) — also one word: 'layer-norm' (default), 'rms-norm', … */
+  norm?: string;
   steps?: number;
   seqLen?: number;
   dim?: number;
@@ -24,6 +26,7 @@ export interface TrainOptions {
 
 export interface TrainReport {
   attention: string;
+  norm: string;
   steps: number;
   /** Cross-entropy (nats per character) of the first and last training steps. */
   firstLoss: number;
@@ -36,14 +39,14 @@ export interface TrainReport {
   backend: string;
 }
 
-/** Trains the character LM with the given attention variant and reports its losses. */
+/** Trains the character LM with the given attention variant and normalization layer and reports its losses. */
 export async function trainCharLm(opts: TrainOptions): Promise<TrainReport> {
-  const { attention, steps = 200, seqLen = 48, dim = 64, numHeads = 4, numLayers = 2, batchSize = 16, learningRate = 3e-3, seed = 0 } = opts;
+  const { attention, norm = 'layer-norm', steps = 200, seqLen = 48, dim = 64, numHeads = 4, numLayers = 2, batchSize = 16, learningRate = 3e-3, seed = 0 } = opts;
   const container = createContainer(attentionModule, normalization, losses, optimizers);
   const registry = container.get(PluginRegistryToken);
   const trainer = container.get(TrainerToken);
   const data = loadCharData({ seqLen, ...(opts.text ? { text: opts.text } : {}) });
-  const model = new CharTransformer({ vocabSize: data.vocab.length, seqLen, dim, numHeads, numLayers, attention, registry, seed: seed + 1 });
+  const model = new CharTransformer({ vocabSize: data.vocab.length, seqLen, dim, numHeads, numLayers, attention, norm, registry, seed: seed + 1 });
   const started = Date.now();
   try {
     const result = await trainer.fit({
@@ -56,7 +59,7 @@ export async function trainCharLm(opts: TrainOptions): Promise<TrainReport> {
       maxSteps: steps,
       batchSize,
       seed,
-      progress: opts.progress === false ? false : `char-lm ${attention}`,
+      progress: opts.progress === false ? false : `char-lm ${attention} ${norm}`,
     });
     // held-out cross-entropy of the trained model (nats per character)
     const validationLoss = tf.tidy(() => {
@@ -66,6 +69,7 @@ export async function trainCharLm(opts: TrainOptions): Promise<TrainReport> {
     });
     return {
       attention,
+      norm,
       steps: result.steps,
       firstLoss: result.history[0]?.loss ?? Number.NaN,
       finalTrainLoss: result.final['loss'] ?? Number.NaN,
