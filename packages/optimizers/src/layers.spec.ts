@@ -45,7 +45,7 @@ describe('tfjs-layers integration', () => {
       saved = a;
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }), { includeOptimizer: true });
-    const names = m.trainableWeights.map((w) => w.read().name);
+    const names = m.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     const iterations = opt.iterations;
     await m.fit(x, y, { epochs: 1, verbose: 0, batchSize: 6, shuffle: false });
     const expected = m.getWeights().map((w) => Array.from(w.dataSync()));
@@ -55,7 +55,7 @@ describe('tfjs-layers integration', () => {
     expect(lopt.getClassName()).toBe('Tessera.AdamW');
     expect(lopt.hyperparameters.weightDecay).toBe(0.1);
     expect(lopt.iterations).toBe(iterations);
-    const loadedNames = loaded.trainableWeights.map((w) => w.read().name);
+    const loadedNames = loaded.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     if (loadedNames.join() !== names.join()) lopt.renameVariables(Object.fromEntries(names.map((n, i) => [n, loadedNames[i]!])));
     await loaded.fit(x, y, { epochs: 1, verbose: 0, batchSize: 6, shuffle: false });
     expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(expected);
