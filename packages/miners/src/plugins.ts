@@ -1,6 +1,7 @@
 import type { Plugin } from '@tessera/core';
 import { batchHard } from './batch-hard.js';
 import { checkpoint } from './checkpoint.js';
+import { crossBatchMemory } from './cross-batch-memory.js';
 import { colorFilter } from './color-filter.js';
 import { eata } from './eata.js';
 import { earlyStopping } from './early-stopping.js';
@@ -25,6 +26,7 @@ export const allPlugins: Plugin[] = [
   batchHard,
   semiHard,
   gistGuideFilter,
+  crossBatchMemory,
   // pruning and rewind
   gradualMagnitudePruning,
   lotteryTicketRewind,
