@@ -1015,6 +1015,10 @@ def schedule_cases():
     add("cosine-restarts", {"initValue": 0.5, "decaySteps": 7, "tMul": 1}, keras_restarts(0.5, 7, 1.0), r,
         torch_lrs(lambda o: S.CosineAnnealingWarmRestarts(o, T_0=7, T_mult=1, eta_min=0.0), 0.5, 60))
     add("cosine-restarts", {"initValue": 1.0, "decaySteps": 5, "tMul": 1.5, "mMul": 0.8, "alpha": 0.1}, keras_restarts(1.0, 5, 1.5, 0.8, 0.1), r)
+    cyc = [dict(initValue=0.0, peakValue=1.0, warmupSteps=3, decaySteps=15, endValue=0.1), dict(initValue=0.1, peakValue=0.5, warmupSteps=0, decaySteps=20, endValue=0.0, exponent=2.0)]
+    # optax.sgdr_schedule: join(warmup_cosine_decay(**kw) for kw in cycles) at cumulative decay_steps
+    add("sgdr", {"cosineKwargs": cyc},
+        optax_join([wcd(c["initValue"], c["peakValue"], c["warmupSteps"], c["decaySteps"], c["endValue"], c.get("exponent", 1.0)) for c in cyc], [15]), r)
     def clr(base, top, up, down, mode, gamma=1.0):
         total = up + down
         ratio = up / total

@@ -10,13 +10,12 @@ import { defineSchedule, f } from './define-schedule.js';
  *   periods T₀, T₀·tMul, T₀·tMul², …;  η_k = I·((1 − α)·½·mMulⁱ·(1 + cos πx) + α)
  *
  * With mMul = 1 this equals `torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(T_0 = T₀,
- * T_mult = tMul, eta_min = α·I)` (integer tMul). optax's `sgdr_schedule` takes an explicit list of cycles.
+ * T_mult = tMul, eta_min = α·I)` (integer tMul). optax's `sgdr_schedule` (an explicit list of warmup-cosine cycles) is the `sgdr` schedule.
  *
  * @see https://arxiv.org/abs/1608.03983
  */
 export const cosineRestarts = defineSchedule({
   name: 'cosine-restarts',
-  aliases: ['sgdr'],
   summary: 'Cosine annealing with warm restarts (SGDR; Keras CosineDecayRestarts, torch CosineAnnealingWarmRestarts).',
   paper: { title: 'SGDR: Stochastic Gradient Descent with Warm Restarts', arxiv: '1608.03983', year: 2016 },
   params: z.strictObject({

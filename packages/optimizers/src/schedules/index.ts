@@ -16,10 +16,11 @@ import { warmupConstant } from './warmup-constant.js';
 import { warmupCosineDecay } from './warmup-cosine-decay.js';
 import { warmupExponentialDecay } from './warmup-exponential-decay.js';
 import { wsd } from './wsd.js';
+import { sgdr } from './sgdr.js';
 
 export {
   constant, cosineDecay, cosineRestarts, cyclic, exponentialDecay, inverseSqrt, joinSchedules, linear, oneCycle,
-  piecewiseConstant, piecewiseInterpolate, polynomial, warmupConstant, warmupCosineDecay, warmupExponentialDecay, wsd,
+  piecewiseConstant, piecewiseInterpolate, polynomial, warmupConstant, warmupCosineDecay, warmupExponentialDecay, wsd, sgdr,
 };
 export { oneCycleMomentumAt } from './one-cycle.js';
 export type { ParamSchedule } from './define-schedule.js';
@@ -27,7 +28,7 @@ export type { ParamSchedule } from './define-schedule.js';
 /** Every schedule plugin of the package. */
 export const allSchedules = [
   constant, linear, polynomial, cosineDecay, warmupCosineDecay, warmupConstant, exponentialDecay, warmupExponentialDecay,
-  piecewiseConstant, piecewiseInterpolate, oneCycle, wsd, inverseSqrt, cosineRestarts, cyclic, joinSchedules,
+  piecewiseConstant, piecewiseInterpolate, oneCycle, wsd, inverseSqrt, cosineRestarts, sgdr, cyclic, joinSchedules,
 ];
 
 scheduleReviver.create = (name, params) => {
