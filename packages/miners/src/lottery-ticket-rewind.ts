@@ -15,7 +15,10 @@ export async function resetOptimizerState(optimizer: tf.Optimizer): Promise<void
   probe.dispose();
   const weights = await optimizer.getWeights();
   const plain = weights.filter((w) => !(w.tensor instanceof tf.Variable));
-  for (const w of weights) if (w.tensor instanceof tf.Variable) w.tensor.assign(tf.zerosLike(w.tensor));
+  for (const w of weights) {
+    const t = w.tensor;
+    if (t instanceof tf.Variable) tf.tidy(() => t.assign(tf.zerosLike(t)));
+  }
   // tfjs' own optimizers return only a fresh iteration count besides their variables; theirs is left alone.
   const tessera = plain.some((w) => w.name !== 'iter');
   if (tessera) {
