@@ -7,6 +7,8 @@ export interface Series {
   readonly group?: string;
   readonly dashed?: boolean;
   readonly width?: number;
+  /** Stroke opacity (seeds drawn faintly under their mean). */
+  readonly opacity?: number;
 }
 
 export interface PlotSpec {
@@ -102,7 +104,7 @@ export function linePlot(spec: PlotSpec): string {
       parts.push(`<circle class="series" data-group="${g}" cx="${sx(ok[0]![0]).toFixed(1)}" cy="${sy(ok[0]![1]).toFixed(1)}" r="3" fill="${s.color}"/>`);
     } else {
       parts.push(
-        `<path class="series" data-group="${g}" d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 1.6}"${s.dashed ? ' stroke-dasharray="5 3"' : ''} stroke-linejoin="round"><title>${esc(s.name)}</title></path>`,
+        `<path class="series" data-group="${g}" d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 1.6}"${s.opacity !== undefined ? ` stroke-opacity="${s.opacity}"` : ''}${s.dashed ? ' stroke-dasharray="5 3"' : ''} stroke-linejoin="round"><title>${esc(s.name)}</title></path>`,
       );
     }
   }

@@ -89,14 +89,25 @@ export function reportPlots(data: ReportData): PlotSpec[] {
   const labels = [...new Set(data.runs.map((r) => r.label))];
   const color = (label: string) => PALETTE[labels.indexOf(label) % PALETTE.length]!;
   const many = data.runs.length > labels.length;
-  const make = (split: 'train' | 'val', metric: string, transform = (p: (readonly [number, number])[]) => p): Series[] =>
-    data.runs.map((r) => ({
+  // With several seeds: every seed faint, and the mean over seeds (at the steps all of them logged) bold.
+  const make = (split: 'train' | 'val', metric: string, transform = (p: (readonly [number, number])[]) => p): Series[] => {
+    const perRun = data.runs.map((r) => ({
       name: many ? `${r.label} (seed ${r.seed})` : r.label,
       group: r.label,
       color: color(r.label),
       points: thin(transform([...seriesOf(r, split, metric)])),
-      width: many ? 1.2 : 1.8,
+      width: many ? 1 : 1.8,
+      ...(many ? { opacity: 0.35 } : {}),
     }));
+    if (!many) return perRun;
+    const means: Series[] = labels.map((label) => {
+      const runs = data.runs.filter((r) => r.label === label).map((r) => new Map(transform([...seriesOf(r, split, metric)])));
+      const steps = [...(runs[0]?.keys() ?? [])].filter((s) => runs.every((m) => m.has(s)));
+      const points = steps.map((s) => [s, runs.reduce((a, m) => a + m.get(s)!, 0) / runs.length] as const);
+      return { name: `${label} (mean of ${runs.length})`, group: label, color: color(label), points: thin(points), width: 2.2 };
+    });
+    return [...perRun, ...means];
+  };
   const plots: PlotSpec[] = [];
   const trainLoss = make('train', 'loss', (p) => smooth(p, 0.6));
   plots.push({ id: 'train-loss', title: 'Training loss (EMA 0.6)', xLabel: 'step', yLabel: 'loss', series: trainLoss, logY: positive(trainLoss) && spread(trainLoss) > 20 });
