@@ -14,6 +14,12 @@ describe('focal', () => {
     allIgnored: () => ({ logits: randn([3, 5], 3), labels: tf.tensor1d([-100, -100, -100], 'int32') }),
     params: { gamma: 0.5, alpha: [1, 2, 1, 1, 0.5] },
   });
+  it('a scalar alpha scales every class (kornia-style)', () => {
+    const logits = randn([5, 4], 3, 2);
+    const labels = randInt(5, 4, 4);
+    expectTensorsClose(focal.create({ alpha: 0.25 }).compute({ logits, labels }), tf.mul(focal.create().compute({ logits, labels }), 0.25));
+    expectTensorsClose(focal.create({ alpha: 0.25 }).compute({ logits, labels }), focal.create({ alpha: [0.25, 0.25, 0.25, 0.25] }).compute({ logits, labels }));
+  });
   it('special case: gamma 0 equals cross-entropy', () => {
     const logits = randn([6, 4], 11, 2);
     const labels = randInt(6, 4, 2);

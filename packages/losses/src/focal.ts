@@ -7,16 +7,17 @@ import { oneMinusExp, safePow } from './softmax-utils.js';
 
 export const focalParams = {
   gamma: z.number().min(0).max(100).default(2).describe('Focusing parameter γ: the weight (1 − p)^γ down-weights easy samples; 0 gives cross-entropy.'),
-  alpha: z.array(z.number().min(0)).nullable().default(null).describe('Per-class balancing weights α_c (length C); null = 1 for every class.'),
+  alpha: z.union([z.number().min(0), z.array(z.number().min(0))]).nullable().default(null)
+    .describe('Balancing weight: one number for every class (kornia-style α), or one per class α_c (length C); null = 1.'),
   ignoreIndex: z.number().int().default(-100).describe('Samples whose class id equals this are ignored (class-id labels only).'),
 };
 
 /** Per-sample softmax focal term `Σ_c α_c t_c (1 − p_c)^γ (−log p_c)` and helpers shared with poly1-focal. */
-export function focalTerms(logits: tf.Tensor2D, target: tf.Tensor2D, gamma: number, alpha?: tf.Tensor1D) {
+export function focalTerms(logits: tf.Tensor2D, target: tf.Tensor2D, gamma: number, alpha?: tf.Tensor1D | number) {
   const logp = tf.logSoftmax(logits);
   const oneMinusP = oneMinusExp(logp);
   let w = tf.mul(target, safePow(oneMinusP, gamma));
-  if (alpha) w = tf.mul(w, alpha);
+  if (alpha !== undefined) w = tf.mul(w, alpha);
   return { logp, oneMinusP, focal: tf.neg(tf.sum(tf.mul(w, logp), 1)) };
 }
 
@@ -24,7 +25,7 @@ export function focalTerms(logits: tf.Tensor2D, target: tf.Tensor2D, gamma: numb
  * Multi-class (softmax) focal loss.
  *
  * Notation: logits `z [N, C]`, `p = softmax(z)`, class ids `y` (or
- * probabilities `t [N, C]`), focusing `γ`, class weights `α`.
+ * probabilities `t [N, C]`), focusing `γ`, class weights `α` (one number scales every class).
  * `ℓ_i = −α_y (1 − p_y)^γ log p_y` (probabilities: `−Σ_c α_c t_c (1 − p_c)^γ log p_c`).
  * `mean` divides by the number of kept samples (α does not enter the
  * normaliser, unlike cross-entropy's class weights). `1 − p` is computed as
@@ -48,7 +49,7 @@ export const focal = defineLoss({
     const logits = logitsInput(inputs, label);
     const { target, valid } = classTargets(inputs, label, logits, p.ignoreIndex);
     const weights = sampleWeights(inputs, label, logits.shape[0]);
-    const alpha = classWeightTensor(p.alpha, logits.shape[1], label, 'alpha');
+    const alpha = typeof p.alpha === 'number' ? p.alpha : classWeightTensor(p.alpha, logits.shape[1], label, 'alpha');
     const { focal: per } = focalTerms(logits, target, p.gamma, alpha);
     return reduceLoss(per, reduction, { counts: valid, ...(weights ? { weights } : {}) });
   },

@@ -9,7 +9,7 @@ import { stopGradient } from './stop-gradient.js';
  * Gaussian negative log-likelihood, `torch.nn.functional.gaussian_nll_loss`.
  *
  * Notation: mean predictions `μ = predictions`, targets `t`, variances `σ²`
- * (`variance`, same shape, or the same shape without the last axis, or with
+ * (`variance`, alias `var`; same shape, or the same shape without the last axis, or with
  * last axis 1 — PyTorch's broadcasting), `ε`.
  * `ℓ = ½(log max(σ², ε) + (μ − t)²/max(σ², ε))` (+ `½ log 2π` if `full`).
  * As in PyTorch the clamp does not block the gradient (it is computed at the
@@ -31,7 +31,9 @@ export const gaussianNll = defineLoss({
   compute(p, inputs, reduction, label) {
     const mu = batchInput(inputs, 'predictions', label);
     const t = sameShapeInput(inputs, 'targets', label, mu, 'predictions');
-    let v = requireInput(inputs, 'variance', label, { dtype: 'float32', describe: 'float32, shape of predictions (or without / with size-1 last axis)' });
+    // `var` (PyTorch's argument name) is accepted as an alias of `variance`
+    const vInputs = inputs.variance === undefined && inputs.var !== undefined ? { ...inputs, variance: inputs.var } : inputs;
+    let v = requireInput(vInputs, 'variance', label, { dtype: 'float32', describe: 'float32, shape of predictions (or without / with size-1 last axis)' });
     const same = v.rank === mu.rank && v.shape.every((s, i) => s === mu.shape[i]);
     const lastOne = v.rank === mu.rank && v.shape[v.rank - 1] === 1 && v.shape.slice(0, -1).every((s, i) => s === mu.shape[i]);
     const dropped = v.rank === mu.rank - 1 && v.shape.every((s, i) => s === mu.shape[i]);

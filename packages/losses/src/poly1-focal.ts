@@ -30,7 +30,7 @@ export const poly1Focal = defineLoss({
     const logits = logitsInput(inputs, label);
     const { target, valid } = classTargets(inputs, label, logits, p.ignoreIndex);
     const weights = sampleWeights(inputs, label, logits.shape[0]);
-    const alpha = classWeightTensor(p.alpha, logits.shape[1], label, 'alpha');
+    const alpha = typeof p.alpha === 'number' ? p.alpha : classWeightTensor(p.alpha, logits.shape[1], label, 'alpha');
     const { logp, focal } = focalTerms(logits, target, p.gamma, alpha);
     const pt = tf.sum(tf.mul(target, tf.exp(logp)), 1);
     const poly = tf.mul(tf.mul(safePow(tf.relu(tf.sub(1, pt)), p.gamma + 1), valid), p.epsilon);
