@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { PluginRegistryToken, SilentProgressReporter, TesseraError, UnknownPluginError, useBackend, type BackendName } from '@tessera/core';
@@ -5,7 +6,7 @@ import { ConfigError } from './config/issues.js';
 import { loadPluginModules, workbenchContainer } from './config/load-modules.js';
 import { loadRunConfig } from './config/validate-config.js';
 import { describePlugin, listPlugins } from './commands/list.js';
-import { runTraining } from './run/run-training.js';
+import { runFiles, runTraining } from './run/run-training.js';
 import { writeReport } from './report/write-report.js';
 import { leaderboardMarkdown } from './sweep/leaderboard.js';
 import { runSweep } from './sweep/run-sweep.js';
@@ -120,6 +121,9 @@ export function buildProgram(io: ProgramIO = consoleIO): { program: Command; run
       }
       await pickBackend(o.backend, io);
       const outDir = path.resolve(o.out ?? config.out ?? path.join('runs', config.name));
+      if (!o.resume && fs.existsSync(runFiles(outDir).checkpoints)) {
+        io.err(`tessera: ${outDir} holds an earlier run; starting over (use --resume to continue it instead).`);
+      }
       const interrupt = interruptOnSigint(io);
       try {
         const summary = await runTraining(config, {
