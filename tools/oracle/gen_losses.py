@@ -1361,6 +1361,21 @@ def _neural_ndcg():
     write_fixture(PKG, "neural-ndcg", cases)
 
 
+
+@fixture("symmetric-cross-entropy-consistency")
+def _sce_rmt():
+    cases = []
+    zs, zt = kd_inputs(105)
+
+    def fn(i, red):
+        ps, pt = F.softmax(i["logits"], 1), F.softmax(i["teacherLogits"], 1)
+        per = -0.5 * ((pt * F.log_softmax(i["logits"], 1)).sum(1) + (ps * F.log_softmax(i["teacherLogits"], 1)).sum(1))
+        return reduce(per, red)
+
+    run_case(cases, "Robust Mean Teacher consistency", {}, {"logits": zs, "teacherLogits": zt}, fn, ["logits"])
+    write_fixture(PKG, "symmetric-cross-entropy-consistency", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

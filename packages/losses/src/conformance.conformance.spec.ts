@@ -31,6 +31,8 @@ runConformance({
       inputs: () => ({ predictions: tf.randomNormal([N], 0, 1, 'float32', 1), targets: tf.tensor1d([1, 1, 0.5, 0.5, 0.5, -1]), bagIds: tf.tensor1d([0, 0, 1, 1, 1, 2], 'int32') }),
     },
     'loss/bias-loss': { inputs: () => ({ logits: logits(), labels: tf.tensor1d([0, 1, 2, 3, 4, 1], 'int32'), features: tf.randomNormal([N, 4, 3], 0, 1, 'float32', 7) }) },
+    // labels (noisy-label form); the teacher form is covered by its spec
+    'loss/symmetric-cross-entropy': { inputs: () => ({ logits: logits(), labels: tf.tensor1d([0, 1, 2, 3, 4, 1], 'int32') }) },
     // the frozen guide model's embeddings (another dimension)
     'loss/gist-guided-info-nce': {
       inputs: () => ({

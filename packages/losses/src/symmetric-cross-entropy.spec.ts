@@ -7,6 +7,20 @@ import { fixtureSuite, randInt, randn, standardChecks } from './spec-harness.js'
 
 describe('symmetric-cross-entropy', () => {
   fixtureSuite(symmetricCrossEntropy, 'symmetric-cross-entropy');
+  fixtureSuite(symmetricCrossEntropy, 'symmetric-cross-entropy-consistency');
+  standardChecks(symmetricCrossEntropy, {
+    output: 'logits',
+    make: (n) => ({ logits: randn([n, 5], n + 1, 3), teacherLogits: randn([n, 5], n + 9, 3) }),
+    empty: 'zero',
+  });
+  it('consistency form: equals the entropy of p when student equals teacher; neither labels nor teacher fails clearly', () => {
+    const z = randn([3, 4], 5, 2);
+    const h = tf.neg(tf.sum(tf.mul(tf.softmax(z), tf.logSoftmax(z)), 1));
+    expectTensorsClose(symmetricCrossEntropy.create().compute({ logits: z, teacherLogits: z }, { reduction: 'none' }), h);
+    let msg = '';
+    try { symmetricCrossEntropy.create().compute({ logits: z }); } catch (e) { msg = String(e); }
+    if (!/labels.*teacherLogits/.test(msg)) throw new Error('unclear error: ' + msg);
+  });
   standardChecks(symmetricCrossEntropy, {
     output: 'logits',
     make: (n) => ({ logits: randn([n, 5], n + 1, 3), labels: randInt(n, 5, n + 7) }),
