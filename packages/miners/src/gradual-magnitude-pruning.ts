@@ -89,6 +89,9 @@ export const gradualMagnitudePruning = definePlugin({
         const t = ctx.step;
         if (t >= p.beginStep && t <= p.endStep && (t - p.beginStep) % p.frequency === 0) await prune(ctx, t);
       },
+      // Weights swapped in by a callback listed before this one (ema-swap) are masked too.
+      onEvaluateBegin: () => masks.applyToWeights(vars),
+      onTrainEnd: () => masks.applyToWeights(vars),
       getState: () => masks.getState(),
       setState: (state) => masks.setState(state),
     };

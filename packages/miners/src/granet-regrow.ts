@@ -133,6 +133,9 @@ export const granetRegrow = definePlugin({
           dense = undefined;
         }
       },
+      // Weights swapped in by a callback listed before this one (ema-swap) are masked too.
+      onEvaluateBegin: () => masks.applyToWeights(vars),
+      onTrainEnd: () => masks.applyToWeights(vars),
       getState: () => masks.getState(),
       setState: (state) => masks.setState(state),
     };

@@ -119,7 +119,10 @@ export const lotteryTicketRewind = definePlugin({
         if (theta.length === 0 && ctx.step === p.rewindStep) snapshotNow();
         if (p.roundSteps !== null && ctx.step % p.roundSteps === 0) await endRound(ctx);
       },
+      // Weights swapped in by a callback listed before this one (ema-swap) are masked too.
+      onEvaluateBegin: () => masks.applyToWeights(vars),
       onTrainEnd() {
+        masks.applyToWeights(vars);
         if (p.roundSteps === null) pendingRound = true;
       },
       getState() {
