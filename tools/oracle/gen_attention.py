@@ -253,7 +253,33 @@ def soft_attention(q, k, v, allowed, p):
     return k1 @ inv @ (k3 @ v)
 
 
+def softplus_attention(q, k, v, allowed, p):
+    """LSSA / LSSAR (Gao, Spratling, Gionfrida; arXiv 2501.13428), written out from the formulas:
+
+    normalisation stage (LSSA): q, k l2-normalised per row (F.normalize), N_i = number of keys
+    query i may attend to (the paper's causal N_i = i), lambda_i = c * log(N_i) with c = log(d)
+    (natural logs), A = Softplus(lambda_i * q_i.k_j) * M', rows l1-normalised;
+    sharpening stage (LSSAR, optional): A <- ReLU(A * N - O)^p, O_i = 1 except for rows with
+    N_i <= 3 (the paper's first three rows), rows l1-normalised again.
+    A fully masked row (N_i = 0) gives zeros. Plain division (no max-rescaling) in float64."""
+    keep = masked_or_ones(allowed, q @ k.transpose(-2, -1))
+    n = keep.sum(-1, keepdim=True).to(q.dtype)
+    c = p.get("scale") or math.log(q.shape[-1])
+    lam = c * torch.log(n.clamp(min=1))
+    s = lam * (F.normalize(q, dim=-1) @ F.normalize(k, dim=-1).transpose(-2, -1))
+    e = F.softplus(s).masked_fill(~keep, 0.0)
+    den = e.sum(-1, keepdim=True)
+    a = e / torch.where(den > 0, den, torch.ones_like(den))
+    if p.get("reweight", False):
+        o = (n > p.get("unshiftedRows", 3)).to(q.dtype)
+        r = F.relu(a * n - o).masked_fill(~keep, 0.0) ** p.get("power", 15)
+        den = r.sum(-1, keepdim=True)
+        a = r / torch.where(den > 0, den, torch.ones_like(den))
+    return a @ v
+
+
 VARIANTS = {
+    "softplus": softplus_attention,
     "soft": soft_attention,
     "entmax15": entmax15_attention,
     "two-pass": softmax_attention,
@@ -469,6 +495,19 @@ def gen_soft():
     write_fixture("attention", "soft", cases)
 
 
+def gen_softplus():
+    """LSSA (default) and LSSAR (reweight: true); see softplus_attention for the formulas and their sources."""
+    cases = {f"lssa_{k}": v for k, v in standard_cases("softplus", 20).items()}
+    cases.update({f"lssar_{k}": v for k, v in standard_cases("softplus", 21, params={"reweight": True}).items()})
+    gen = torch.Generator().manual_seed(22)
+    # longer rows, wider heads: larger log d * log N, the sharpening at p = 15 and p = 3
+    cases["lssarLongCausal"] = make_case("softplus", gen, (1, 2, 24, 16), 24, causal=True, params={"reweight": True})
+    cases["lssarPower3KeyPadding"] = make_case("softplus", gen, (2, 2, 9, 8), 9, causal=True, mask=key_padding(2, 9, [9, 6]), params={"reweight": True, "power": 3})
+    cases["lssaLongCausal"] = make_case("softplus", gen, (1, 2, 24, 16), 24, causal=True)
+    cases["explicitScaleNoUnshifted"] = make_case("softplus", gen, (2, 1, 7, 4), 7, causal=True, params={"reweight": True, "scale": 3.0, "unshiftedRows": 1, "power": 5})
+    write_fixture("attention", "softplus", cases)
+
+
 if __name__ == "__main__":
     gen_soft()
     gen_entmax15()
@@ -481,3 +520,4 @@ if __name__ == "__main__":
     gen_cosine()
     gen_linear()
     gen_mala()
+    gen_softplus()
