@@ -20,6 +20,7 @@ export { entmax15Attention, type Entmax15AttentionParams } from './entmax15.js';
 export { twoPassAttention, type TwoPassAttentionParams } from './two-pass.js';
 export { urpeAttention, type UrpeAttentionParams } from './urpe.js';
 export { softAttention, type SoftAttentionParams } from './soft.js';
+export { softplusAttention, type SoftplusAttentionParams } from './softplus.js';
 export { AttentionRegularizerHook, attentionEntropy, type AttentionRegularizer } from './attention-regularizer-hook.js';
 export {
   MultiHeadAttention,

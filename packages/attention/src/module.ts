@@ -7,11 +7,12 @@ import { reluAttention } from './relu.js';
 import { sigmoidAttention } from './sigmoid.js';
 import { softAttention } from './soft.js';
 import { softmaxAttention } from './softmax.js';
+import { softplusAttention } from './softplus.js';
 import { twoPassAttention } from './two-pass.js';
 import { urpeAttention } from './urpe.js';
 
 /** Every attention variant of @tessera/attention. */
-export const attentionPlugins = [softmaxAttention, sigmoidAttention, linearAttention, malaAttention, cosineAttention, reluAttention, entmax15Attention, twoPassAttention, urpeAttention, softAttention] as const;
+export const attentionPlugins = [softmaxAttention, sigmoidAttention, linearAttention, malaAttention, cosineAttention, reluAttention, entmax15Attention, twoPassAttention, urpeAttention, softAttention, softplusAttention] as const;
 
 /** The package's inversify `ContainerModule`: `createRegistry(attentionModule)`. */
 export default pluginModule(...attentionPlugins);
