@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { definePlugin, isSchedule, parseParams, z, type PaperRef, type Plugin, type Schedule } from '@tessera/core';
 import { TransformOptimizer, type BuildContext, type ParamGroup } from './transform-optimizer.js';
+import { injectHyperparams } from './transforms/inject-hyperparams.js';
 import type { GradientTransformation } from './transform.js';
 
 const PACKAGE = '@tessera/optimizers';
@@ -87,12 +88,20 @@ export function defineOptimizer<S extends z.ZodObject>(def: OptimizerDefinition<
   optimizerTable.set(def.name, def as OptimizerDefinition<any>);
   const manifestRef: { manifest?: Plugin['manifest'] } = {};
   const Base = def.base ?? TransformOptimizer;
-  const validate = (params: Record<string, unknown>): Record<string, unknown> => {
-    const p = { ...params };
-    const lr = p.learningRate as unknown;
-    if (lr && typeof lr === 'object' && 'schedule' in (lr as object) && scheduleReviver.create) {
-      const { schedule, params: sp } = lr as { schedule: string; params: Record<string, unknown> };
-      p.learningRate = scheduleReviver.create(schedule, sp);
+  const revive = (v: unknown): unknown =>
+    v && typeof v === 'object' && 'schedule' in (v as object) && scheduleReviver.create
+      ? scheduleReviver.create((v as { schedule: string }).schedule, (v as { params: Record<string, unknown> }).params ?? {})
+      : v;
+  const validate = (params: Record<string, unknown>): { hp: Record<string, unknown>; scheduled: Record<string, Schedule> } => {
+    const p: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(params)) p[k] = revive(v);
+    // Any numeric hyperparameter may be a schedule: validated at step 0, injected per step.
+    const scheduled: Record<string, Schedule> = {};
+    for (const [k, v] of Object.entries(p)) {
+      if (k !== 'learningRate' && k !== 'paramGroups' && isSchedule(v)) {
+        scheduled[k] = v;
+        p[k] = v.valueAt(0);
+      }
     }
     const hp = parseParams(manifestRef.manifest!, p) as Record<string, unknown>;
     const groups = (hp.paramGroups as ParamGroup[] | undefined) ?? [];
@@ -100,15 +109,23 @@ export function defineOptimizer<S extends z.ZodObject>(def: OptimizerDefinition<
     groups.forEach((g, i) => {
       const { params: _s, learningRate: _l, lrMultiplier: _m, ...overrides } = g;
       const r = partial.safeParse(overrides);
-      if (!r.success) throw new RangeError(`${label}: paramGroups[${i}]: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      if (!r.success) throw new RangeError(`${label}: paramGroups[${i}]: ${r.error.issues.map((x: { path: PropertyKey[]; message: string }) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
       for (const k of Object.keys(overrides)) g[k] = (r.data as Record<string, unknown>)[k];
     });
-    return hp;
+    return { hp, scheduled };
   };
   const C = class extends Base {
     static override className = def.className;
     constructor(params: Record<string, unknown> = {}) {
-      super(validate(params), def.build as (hp: Record<string, unknown>, ctx: BuildContext) => GradientTransformation, label);
+      const { hp, scheduled } = validate(params);
+      const base = def.build as (hp: Record<string, unknown>, ctx: BuildContext) => GradientTransformation;
+      const build =
+        Object.keys(scheduled).length === 0
+          ? base
+          : (h: Record<string, unknown>, ctx: BuildContext) =>
+              injectHyperparams((vals: Record<string, number>) => base({ ...h, ...vals }, ctx), scheduled as Record<string, Schedule>);
+      super(hp, build, label);
+      this.scheduledHyperparameters = scheduled;
     }
     static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
       // tfjs-layers adds its own keys (customObjects, …): keep the hyperparameters only.
@@ -130,5 +147,8 @@ export function defineOptimizer<S extends z.ZodObject>(def: OptimizerDefinition<
     create: (params) => new C(params as Record<string, unknown>),
   });
   manifestRef.manifest = plugin.manifest;
-  return { plugin: plugin as Plugin<z.output<S>, TransformOptimizer>, Optimizer: C as unknown as OptimizerClass };
+  // The class validates (with the same errors) after taking schedule-valued hyperparameters aside,
+  // so the plugin hands the raw parameters to it rather than parsing them first.
+  const wrapped = Object.freeze({ manifest: plugin.manifest, create: (params?: Record<string, unknown>) => new C((params ?? {}) as Record<string, unknown>) });
+  return { plugin: wrapped as unknown as Plugin<z.output<S>, TransformOptimizer>, Optimizer: C as unknown as OptimizerClass };
 }

@@ -97,6 +97,19 @@ describe('TransformOptimizer', () => {
     expect(new SgdOptimizer().getClassName()).toBe('Tessera.SGD');
   });
 
+  it('any hyperparameter may be a schedule (injectHyperparams), and it survives getConfig', () => {
+    const a = v([0]);
+    const momentum = registry.create('schedule', 'linear', { initValue: 0.9, endValue: 0.5, transitionSteps: 2 });
+    const opt = registry.create('optimizer', 'sgd', { learningRate: 0.1, momentum }) as TransformOptimizer;
+    for (let i = 0; i < 3; i++) opt.applyGradients({ [a.name]: tf.tensor([1]) });
+    // b₁ = g; b₂ = 0.7·b₁ + g; b₃ = 0.5·b₂ + g (momentum evaluated at steps 0, 1, 2)
+    expect(a.dataSync()[0]).toBeCloseTo(-(0.1 + 0.17 + 0.185), 6);
+    expect(opt.getConfig().momentum).toEqual({ schedule: 'linear', params: { initValue: 0.9, endValue: 0.5, transitionSteps: 2, transitionBegin: 0 } });
+    const cls = tf.serialization.SerializationMap.getMap().classNameMap['Tessera.SGD']!;
+    const back = cls[1](cls[0], opt.getConfig()) as TransformOptimizer;
+    expect(Object.keys(back.scheduledHyperparameters)).toEqual(['momentum']);
+  });
+
   it('works with model.compile / model.fit of tfjs-layers', async () => {
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'zeros' })] });
     model.compile({ optimizer: registry.create('optimizer', 'adamw', { learningRate: 0.05, weightDecay: 0 }), loss: 'meanSquaredError' });

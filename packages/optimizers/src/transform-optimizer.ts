@@ -77,8 +77,10 @@ export class TransformOptimizer extends tf.Optimizer {
 
   /** Whether `minimize(f)` calls `f` more than once (SAM). */
   readonly needsClosure: boolean = false;
-  /** The validated hyperparameters this optimizer was built from. */
+  /** The validated hyperparameters this optimizer was built from (a scheduled one holds its step-0 value). */
   readonly hyperparameters: Readonly<Record<string, unknown>>;
+  /** Hyperparameters given as schedules (other than the learning rate), evaluated every step through `injectHyperparams`. */
+  scheduledHyperparameters: Readonly<Record<string, Schedule>> = {};
   protected readonly label: string;
   protected lr: number | Schedule;
   protected readonly baseLr: number;
@@ -277,7 +279,12 @@ export class TransformOptimizer extends tf.Optimizer {
 
   override getConfig(): tf.serialization.ConfigDict {
     const cfg: Record<string, unknown> = {};
+    for (const [k, sch] of Object.entries(this.scheduledHyperparameters)) {
+      const s = sch as Schedule & { params?: Record<string, unknown> };
+      if (s.params && s.manifest?.name) cfg[k] = { schedule: s.manifest.name, params: s.params };
+    }
     for (const [k, v] of Object.entries(this.hyperparameters)) {
+      if (k in cfg) continue;
       if (k === 'paramGroups') {
         const groups = (v as ParamGroup[]).filter((g) => Array.isArray(g.params));
         if (groups.length) cfg.paramGroups = groups;
