@@ -8,7 +8,7 @@ import { exponentialDecay } from './exponential-decay.js';
 import { inverseSqrt } from './inverse-sqrt.js';
 import { joinSchedules } from './join-schedules.js';
 import { linear } from './linear.js';
-import { oneCycle } from './one-cycle.js';
+import { oneCycle, oneCycleMomentumSchedule } from './one-cycle.js';
 import { piecewiseConstant } from './piecewise-constant.js';
 import { piecewiseInterpolate } from './piecewise-interpolate.js';
 import { polynomial } from './polynomial.js';
@@ -22,13 +22,13 @@ export {
   constant, cosineDecay, cosineRestarts, cyclic, exponentialDecay, inverseSqrt, joinSchedules, linear, oneCycle,
   piecewiseConstant, piecewiseInterpolate, polynomial, warmupConstant, warmupCosineDecay, warmupExponentialDecay, wsd, sgdr,
 };
-export { oneCycleMomentumAt } from './one-cycle.js';
+export { oneCycleMomentum, oneCycleMomentumAt, oneCycleMomentumSchedule } from './one-cycle.js';
 export type { ParamSchedule } from './define-schedule.js';
 
 /** Every schedule plugin of the package. */
 export const allSchedules = [
   constant, linear, polynomial, cosineDecay, warmupCosineDecay, warmupConstant, exponentialDecay, warmupExponentialDecay,
-  piecewiseConstant, piecewiseInterpolate, oneCycle, wsd, inverseSqrt, cosineRestarts, sgdr, cyclic, joinSchedules,
+  piecewiseConstant, piecewiseInterpolate, oneCycle, oneCycleMomentumSchedule, wsd, inverseSqrt, cosineRestarts, sgdr, cyclic, joinSchedules,
 ];
 
 scheduleReviver.create = (name, params) => {

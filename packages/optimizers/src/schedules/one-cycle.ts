@@ -23,7 +23,12 @@ export const oneCycle = defineSchedule({
   name: 'one-cycle',
   summary: 'One-cycle policy: warm up to peakValue, anneal far below; momentumAt(step) cycles inversely (optax onecycle).',
   paper: { title: 'A disciplined approach to neural network hyper-parameters: Part 1', arxiv: '1803.09820', year: 2018 },
-  params: z.strictObject({
+  params: oneCycleParams(),
+  fn: (p) => lrFn(p),
+});
+
+function oneCycleParams() {
+  return z.strictObject({
     transitionSteps: z.number().int().positive().default(1000).describe('Total steps T of the cycle.'),
     peakValue: z.number().min(0).default(1e-3).describe('Maximum value P.'),
     pctStart: z.number().gt(0).lt(1).default(0.3).describe('Fraction of T spent increasing.'),
@@ -33,9 +38,8 @@ export const oneCycle = defineSchedule({
     annealStrategy: z.enum(['cos', 'linear']).default('cos').describe("'cos' (optax cosine_onecycle) or 'linear' (optax linear_onecycle, three phases)."),
     baseMomentum: z.number().min(0).max(1).default(0.85).describe('Momentum at the peak of the rate.'),
     maxMomentum: z.number().min(0).max(1).default(0.95).describe('Momentum at the start and end.'),
-  }),
-  fn: (p) => lrFn(p),
-});
+  });
+}
 
 type P = { transitionSteps: number; peakValue: number; pctStart: number; pctFinal: number; divFactor: number; finalDivFactor: number; annealStrategy: 'cos' | 'linear'; baseMomentum: number; maxMomentum: number };
 
@@ -49,14 +53,36 @@ function lrFn(p: P) {
   return piecewiseInterpolateFn('linear', p.peakValue / p.divFactor, [[p1, p.divFactor], [p2, 1 / p.divFactor], [T, 1 / p.finalDivFactor]]);
 }
 
-/** The momentum of a one-cycle schedule at `step` (inverse of the rate's cycle). */
-export function oneCycleMomentumAt(schedule: ParamSchedule, step: number): number {
-  const p = schedule.params as P;
+function momentumFn(p: P) {
   const T = p.transitionSteps;
   const p1 = Math.trunc(p.pctStart * T);
   const lo = p.baseMomentum / p.maxMomentum;
-  const fn = p.annealStrategy === 'cos'
+  return p.annealStrategy === 'cos'
     ? piecewiseInterpolateFn('cosine', p.maxMomentum, [[p1, lo], [T, 1 / lo]])
     : piecewiseInterpolateFn('linear', p.maxMomentum, [[p1, lo], [Math.trunc(p.pctFinal * T), 1 / lo], [T, 1]]);
-  return fn(step);
+}
+
+/** The momentum of a one-cycle schedule at `step` (inverse of the rate's cycle). */
+export function oneCycleMomentumAt(schedule: ParamSchedule, step: number): number {
+  return momentumFn(schedule.params as P)(step);
+}
+
+/**
+ * The momentum cycle of `one-cycle` as a schedule of its own (same parameters):
+ * maxMomentum → baseMomentum while the rate rises, back while it falls. Pass it as an
+ * optimizer's `momentum` or `beta1` (any hyperparameter may be a schedule).
+ *
+ * @see https://arxiv.org/abs/1803.09820
+ */
+export const oneCycleMomentumSchedule = defineSchedule({
+  name: 'one-cycle-momentum',
+  summary: "The inverse momentum cycle of one-cycle (same parameters), for an optimizer's momentum or beta1.",
+  paper: { title: 'A disciplined approach to neural network hyper-parameters: Part 1', arxiv: '1803.09820', year: 2018 },
+  params: oneCycleParams(),
+  fn: (p) => momentumFn(p),
+});
+
+/** The `one-cycle-momentum` schedule with the parameters of a `one-cycle` schedule. */
+export function oneCycleMomentum(schedule: ParamSchedule): ParamSchedule {
+  return oneCycleMomentumSchedule.create(schedule.params as Record<string, unknown>);
 }

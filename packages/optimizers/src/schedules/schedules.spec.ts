@@ -3,7 +3,7 @@ import { createRegistry, type Schedule } from '@tessera/core';
 import { expectTensorsClose } from '@tessera/testing';
 import optimizers from '../module.js';
 import { fixtureCases } from '../spec-helpers.js';
-import { oneCycleMomentumAt, type ParamSchedule } from './index.js';
+import { oneCycleMomentum, oneCycleMomentumAt, type ParamSchedule } from './index.js';
 
 const registry = createRegistry(optimizers);
 interface ScheduleCase { name: string; params: Record<string, unknown>; steps: number[]; values: number[]; torch: boolean }
@@ -20,6 +20,16 @@ describe('schedules against optax formulas (and torch.optim.lr_scheduler where e
     const [c] = fixtureCases<{ params: Record<string, unknown>; steps: number[]; values: number[] }>('one-cycle-momentum.json');
     const s = registry.create('schedule', 'one-cycle', c!.params) as ParamSchedule;
     expectTensorsClose(c!.steps.map((k) => oneCycleMomentumAt(s, k)), c!.values);
+  });
+
+  it('oneCycleMomentum drives an optimizer hyperparameter', () => {
+    const cycle = registry.create('schedule', 'one-cycle', { transitionSteps: 10, peakValue: 0.1 }) as ParamSchedule;
+    const m = oneCycleMomentum(cycle);
+    expect(m.valueAt(0)).toBeCloseTo(0.95);
+    expect(m.valueAt(3)).toBeCloseTo(0.85);
+    const opt = registry.create('optimizer', 'sgd', { learningRate: cycle, momentum: m });
+    expect(opt).toBeDefined();
+    opt.dispose();
   });
 
   it('registers at least 13 schedules, all with valid defaults and finite values', () => {
