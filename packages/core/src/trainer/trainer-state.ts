@@ -95,7 +95,17 @@ export async function restoreCheckpoint(
     }
     tf.tidy(() => v.assign(toTensor(s)));
   });
-  const optTensors = meta.optimizer.names.map((name, i) => ({ name, tensor: toTensor(data.tensors[`optimizer/${i}`]!) }));
+  // Optimizer state is named after variables, and tfjs-layers numbers layer names per process
+  // (dense_Dense1 here may be dense_Dense3 after a restart): rename saved state by variable position.
+  const renames = meta.variables
+    .map((v, i) => [v.name, vars[i]!.name] as const)
+    .filter(([from, to]) => from !== to)
+    .sort((a, b) => b[0].length - a[0].length);
+  const rename = (name: string) => {
+    for (const [from, to] of renames) if (name === from || name.startsWith(`${from}/`)) return to + name.slice(from.length);
+    return name;
+  };
+  const optTensors = meta.optimizer.names.map((name, i) => ({ name: rename(name), tensor: toTensor(data.tensors[`optimizer/${i}`]!) }));
   await optimizer.setWeights(optTensors);
   tf.dispose(optTensors.map((t) => t.tensor));
   for (const { key, plugin } of stateful) {
