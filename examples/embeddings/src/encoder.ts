@@ -4,9 +4,10 @@ import type { FrozenModel, LossInputs, ModelInput, TrainableModel } from '@tesse
 /** A 64 → hidden → dim MLP encoder; `forward` embeds every column of a pair batch. */
 export function encoder(hidden: number, dim: number, seed: number): TrainableModel & { encode(x: tf.Tensor): tf.Tensor2D; dispose(): void } {
   const glorot = (i: number, o: number, s: number) => tf.mul(tf.randomUniform([i, o], -1, 1, 'float32', s), Math.sqrt(6 / (i + o)));
-  const w1 = tf.variable(glorot(64, hidden, seed), true, `enc${seed}_${hidden}/w1_${Math.random().toString(36).slice(2, 8)}`);
-  const b1 = tf.variable(tf.zeros([hidden]), true, `${w1.name}_b1`);
-  const w2 = tf.variable(glorot(hidden, dim, seed + 1), true, `${w1.name}_w2`);
+  // tf.tidy frees the initial values (a variable holds its own reference to the data).
+  const w1 = tf.tidy(() => tf.variable(glorot(64, hidden, seed), true, `enc${seed}_${hidden}/w1_${Math.random().toString(36).slice(2, 8)}`));
+  const b1 = tf.tidy(() => tf.variable(tf.zeros([hidden]), true, `${w1.name}_b1`));
+  const w2 = tf.tidy(() => tf.variable(glorot(hidden, dim, seed + 1), true, `${w1.name}_w2`));
   const encode = (x: tf.Tensor) => tf.matMul(tf.relu(tf.add(tf.matMul(x as tf.Tensor2D, w1), b1)), w2) as tf.Tensor2D;
   return {
     trainableVariables: [w1, b1, w2],

@@ -30,3 +30,4 @@ export { rs2RandomSubset } from './rs2-random-subset.js';
 export { colorFilter, sequenceNll } from './color-filter.js';
 export { eata } from './eata.js';
 export { largeBatchRegimeCallback, largeBatchRegime, type LargeBatchRegime } from './large-batch-regime.js';
+export { lossFreeBalancing } from './loss-free-balancing.js';

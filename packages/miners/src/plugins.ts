@@ -11,6 +11,7 @@ import { gradualMagnitudePruning } from './gradual-magnitude-pruning.js';
 import { granetRegrow } from './granet-regrow.js';
 import { hardNegative } from './hard-negative.js';
 import { largeBatchRegimeCallback } from './large-batch-regime.js';
+import { lossFreeBalancing } from './loss-free-balancing.js';
 import { lossReweighting } from './loss-reweighting.js';
 import { lotteryTicketRewind } from './lottery-ticket-rewind.js';
 import { metricsLog } from './metrics-log.js';
@@ -44,4 +45,6 @@ export const allPlugins: Plugin[] = [
   metricsLog,
   emaSwap,
   nanGuard,
+  // mixture-of-experts
+  lossFreeBalancing,
 ];
