@@ -4,10 +4,12 @@ import { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 import { fastWasmBatchMatMul } from './wasm-batch-mat-mul.js';
 import { FAST_WASM_ELEMENTWISE } from './wasm-elementwise.js';
+import { CPU_BROADCAST_BINARY, fastCpuBroadcastBinary } from './cpu-broadcast-binary.js';
 
 export { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 export { fastWasmBatchMatMul, wasmBatchMatMulStats } from './wasm-batch-mat-mul.js';
 export { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
+export { broadcastBinary, fastCpuBroadcastBinary } from './cpu-broadcast-binary.js';
 export { fastWasmIdentity, fastWasmPow, fastWasmTanh, fastWasmTile } from './wasm-elementwise.js';
 
 /** Kernels replaced on every backend that Tessera fills in (and on cpu), because tfjs' own is asymptotically slow. */
@@ -38,6 +40,9 @@ const done = new Map<string, TesseraKernelReport>();
  * - `UnsortedSegmentSum` (the gradient of `gather`) is replaced, on cpu and
  *   wasm, by a one-pass scatter-add ({@link unsortedSegmentSumKernel}): tfjs-cpu's
  *   costs one full masked pass per segment;
+ * - on `cpu`, `Add`, `Sub`, `Multiply` and `RealDiv` broadcasting over a
+ *   size-1 dimension run in one strided pass ({@link fastCpuBroadcastBinary});
+ *   `TESSERA_CPU_KERNELS=off` keeps tfjs' own;
  * - on `wasm`, `BatchMatMul` is replaced by {@link fastWasmBatchMatMul}, and
  *   `Tile`, `Pow` (small integer exponents) and `Tanh` by compositions of
  *   the backend's fast kernels, `Identity` by a shared buffer (see wasm-elementwise.ts).
@@ -64,6 +69,15 @@ export function registerTesseraKernels(backendName: string): TesseraKernelReport
       fallbacks.push(name);
     }
     tf.registerKernel(make(backendName));
+  }
+  if (backendName === 'cpu' && process.env['TESSERA_CPU_KERNELS'] !== 'off') {
+    for (const name of CPU_BROADCAST_BINARY) {
+      const own = tf.getKernel(name, 'cpu');
+      if (own === undefined) continue;
+      tf.unregisterKernel(name, 'cpu');
+      tf.registerKernel(fastCpuBroadcastBinary(own));
+      replaced.push(name);
+    }
   }
   if (backendName !== 'cpu') {
     for (const name of missingKernels(backendName)) {
