@@ -31,3 +31,4 @@ export { colorFilter, sequenceNll } from './color-filter.js';
 export { eata } from './eata.js';
 export { largeBatchRegimeCallback, largeBatchRegime, type LargeBatchRegime } from './large-batch-regime.js';
 export { lossFreeBalancing } from './loss-free-balancing.js';
+export { dbpm } from './dbpm.js';

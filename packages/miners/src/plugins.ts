@@ -3,6 +3,7 @@ import { batchHard } from './batch-hard.js';
 import { checkpoint } from './checkpoint.js';
 import { crossBatchMemory } from './cross-batch-memory.js';
 import { colorFilter } from './color-filter.js';
+import { dbpm } from './dbpm.js';
 import { eata } from './eata.js';
 import { earlyStopping } from './early-stopping.js';
 import { emaSwap } from './ema-swap.js';
@@ -38,6 +39,7 @@ export const allPlugins: Plugin[] = [
   rs2RandomSubset,
   colorFilter,
   eata,
+  dbpm,
   // training callbacks
   earlyStopping,
   checkpoint,
