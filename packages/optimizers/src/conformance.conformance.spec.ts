@@ -31,6 +31,7 @@ runConformance({
     'optimizer/param-ema': { params: { decay: 0.9 }, convergence: { learningRate: 0.05 } },
     'optimizer/m-fac': { params: { ngrads: 4, damp: 1 }, convergence: { learningRate: 0.15, rosenbrockLearningRate: 0.05 } },
     'optimizer/adagrad-norm': { convergence: { learningRate: 5, rosenbrockLearningRate: 1 } },
+    'optimizer/lookahead': { convergence: { learningRate: 0.05 } },
     'schedule/cosine-restarts': { discontinuous: true },
     'schedule/piecewise-constant': { params: { initValue: 1, boundaries: [100, 500], scales: [0.5, 0.5] }, discontinuous: true },
   },

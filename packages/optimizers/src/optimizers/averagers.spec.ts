@@ -29,3 +29,19 @@ describe('param-ema', () => {
     opt.dispose();
   });
 });
+
+describe('lookahead (optimizer wrapper)', () => {
+  it('matches the closed form with an SGD base: fast steps, then φ ← φ + α(θ − φ) and θ ← φ every k steps', () => {
+    const { vars, full } = makeVars({ w: { shape: [1], dtype: 'float32', data: [0] } });
+    const opt = registry.create('optimizer', 'lookahead', { learningRate: 1, syncPeriod: 2, slowStepSize: 0.5, baseOptimizer: 'sgd' });
+    const seen: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      opt.applyGradients({ [full('w')]: tf.tensor1d([-1]) }); // each fast step adds +1
+      seen.push(vars.w!.dataSync()[0]!);
+    }
+    // φ₀ = 0: θ 1, then 2 → sync φ = 1, θ = 1; θ 2, then 3 → sync φ = 2, θ = 2
+    expect(seen).toEqual([1, 1, 2, 2]);
+    vars.w!.dispose();
+    opt.dispose();
+  });
+});

@@ -25,6 +25,7 @@ import { adopt } from './adopt.js';
 import { madgrad } from './madgrad.js';
 import { mFac } from './m-fac.js';
 import { adagradNorm } from './adagrad-norm.js';
+import { lookaheadOptimizer } from './lookahead.js';
 import { asam, sam } from './sam.js';
 import { scheduleFree, scheduleFreeAdamw, scheduleFreeSgd } from './schedule-free.js';
 import { sgd } from './sgd.js';
@@ -57,6 +58,7 @@ export { adopt, AdoptOptimizer } from './adopt.js';
 export { madgrad, MadgradOptimizer } from './madgrad.js';
 export { mFac, MFacOptimizer, solveSpd } from './m-fac.js';
 export { adagradNorm, AdagradNormOptimizer, adadagradBatchSize } from './adagrad-norm.js';
+export { lookaheadOptimizer, LookaheadOptimizer } from './lookahead.js';
 export { sam, asam, SamOptimizer, SamOptimizerClass, AsamOptimizerClass } from './sam.js';
 export {
   scheduleFree, scheduleFreeAdamw, scheduleFreeSgd, ScheduleFreeOptimizer, scheduleFreeTransform,
@@ -67,4 +69,4 @@ export {
 export const allOptimizers = [sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, rmsprop, rprop, asgd, sam, asam, scheduleFreeSgd, scheduleFreeAdamw, scheduleFree,
   lion, lamb, lars, adabelief, adan, novograd, adafactor,
   dAdaptAdam, dAdaptSgd, prodigy, dog, ldog, dowg, polyDecayAverager,
-  adamp, sgdp, muon, ademamix, adopt, madgrad, paramEma, mFac, adagradNorm];
+  adamp, sgdp, muon, ademamix, adopt, madgrad, paramEma, mFac, adagradNorm, lookaheadOptimizer];
