@@ -83,7 +83,7 @@ export function topSurvivors(scores: tf.Tensor2D, keep: tf.Tensor2D, k: number, 
   let idx = tf.slice(indices, [0, rangeMin], [n, got]) as tf.Tensor2D;
   let ok = tf.greater(tf.slice(values, [0, rangeMin], [n, got]), MASKED / 2) as tf.Tensor2D;
   if (rangeMax !== null) {
-    const rank = tf.add(tf.range(rangeMin, take, 1, 'int32'), 0);
+    const rank = tf.range(rangeMin, take, 1, 'int32');
     ok = tf.logicalAnd(ok, tf.expandDims(tf.less(rank, rangeMax), 0)) as tf.Tensor2D;
   }
   if (got < k) {

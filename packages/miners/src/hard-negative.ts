@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { definePlugin, z, type LossInputs, type Miner } from '@tessera/core';
 import { candidatePool, topSurvivors } from './candidate-pool.js';
 import { minedOutput } from './mined-output.js';
-import { PACKAGE, cosineMatrix, detached } from './mining-utils.js';
+import { MASKED, PACKAGE, cosineMatrix, detached } from './mining-utils.js';
 
 const nullableNumber = (min: number, max: number) => z.number().min(min).max(max).nullable();
 
@@ -73,7 +73,7 @@ export const hardNegative = definePlugin({
               // range_max is a window on the raw ranking of the non-positive candidates, taken before the score filters.
               const m = scores.shape[1]!;
               const k = Math.min(p.rangeMax, m);
-              const { indices: top } = tf.topk(tf.where(keep, scores, tf.fill(scores.shape, -1e9)), k, true);
+              const { indices: top } = tf.topk(tf.where(keep, scores, tf.fill(scores.shape, MASKED)), k, true);
               const rows = tf.tile(tf.expandDims(tf.range(0, pool.n, 1, 'int32'), 1), [1, k]);
               const coords = tf.stack([tf.reshape(rows, [-1]), tf.reshape(top, [-1])], 1);
               const inWindow = tf.greater(tf.scatterND(coords, tf.ones([pool.n * k]), [pool.n, m]), 0);

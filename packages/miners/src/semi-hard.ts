@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { definePlugin, z, type LossInputs, type Miner } from '@tessera/core';
 import { distanceMatrix, hardestPositive, requireGroups } from './batch-hard.js';
-import { maskedTopK } from './mining-utils.js';
 import { minedOutput } from './mined-output.js';
-import { PACKAGE, anchorsOf, detached, sameGroup } from './mining-utils.js';
+import { PACKAGE, anchorsOf, detached, maskedTopK, sameGroup } from './mining-utils.js';
 
 /**
  * Semi-hard negative miner (FaceNet's rule, with pytorch-metric-learning's
