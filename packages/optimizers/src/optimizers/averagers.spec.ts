@@ -23,10 +23,17 @@ describe('param-ema', () => {
     opt.eval();
     expectTensorsClose(vars.w!, expected);
     expect(() => opt.applyGradients({ [full('w')]: tf.tensor1d([1, 1]) })).toThrow(/train\(\)/);
+    // a checkpoint taken in eval mode carries the training weights; restoring and train() gives them back
+    const fresh = registry.create('optimizer', 'param-ema', { learningRate: 1, decay: 0.5, baseOptimizer: 'sgd' }) as tf.Optimizer & { eval(): void; train(): void };
+    await fresh.setWeights(await opt.getWeights());
     opt.train();
+    expectTensorsClose(vars.w!, xs[2]!);
+    opt.eval();
+    fresh.train();
     expectTensorsClose(vars.w!, xs[2]!);
     vars.w!.dispose();
     opt.dispose();
+    fresh.dispose();
   });
 });
 

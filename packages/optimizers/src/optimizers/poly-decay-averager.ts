@@ -78,9 +78,28 @@ export class AveragingOptimizer extends TransformOptimizer {
     super.step(grads, vars);
   }
 
+  /** In eval mode the training weights set aside by `eval()` are saved too (`t:__saved/<name>`). */
   override getWeightsSync(): NamedTensor[] {
-    if (this.#saved) throw new Error(`${this.label}: getWeights in eval mode; call train() first so the training weights are in the variables.`);
-    return super.getWeightsSync();
+    const out = super.getWeightsSync();
+    if (this.#saved) {
+      for (const [n, w] of Object.entries(this.#saved)) out.push({ name: `t:__saved/${encodeURIComponent(n)}`, tensor: w });
+    }
+    return out;
+  }
+
+  override setWeightsSync(weightValues: NamedTensor[]): void {
+    const saved = weightValues.filter((w) => w.name.startsWith('t:__saved/'));
+    super.setWeightsSync(weightValues.filter((w) => !w.name.startsWith('t:__saved/')));
+    if (this.#saved) tf.dispose(Object.values(this.#saved));
+    this.#saved = saved.length
+      ? Object.fromEntries(saved.map((w) => [decodeURIComponent(w.name.slice('t:__saved/'.length)), tf.keep(tf.clone(w.tensor))]))
+      : undefined;
+  }
+
+  override dispose(): void {
+    if (this.#saved) tf.dispose(Object.values(this.#saved));
+    this.#saved = undefined;
+    super.dispose();
   }
 }
 
