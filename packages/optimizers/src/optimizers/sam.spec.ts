@@ -35,15 +35,21 @@ describe('sam / asam against davda54/sam (two evaluations per step)', () => {
     });
   }
 
-  it('without a closure, applyGradients alternates ascent and base step (optax non-opaque mode)', () => {
+  it('without a closure, applyGradients alternates ascent and base step (optax non-opaque mode)', async () => {
     const { vars, full } = makeVars({ w: { shape: [2], dtype: 'float32', data: [1, 2] } });
     const opt = registry.create('optimizer', 'sam', { learningRate: 0.1, rho: 0.5, baseParams: {} });
     opt.applyGradients({ [full('w')]: tf.tensor([3, 4]) }); // moves by ρ·g/‖g‖ = [0.3, 0.4]
     expectTensorsClose(vars.w!, [1.3, 2.4]);
     expect(opt.iterations).toBe(0);
+    const other = registry.create('optimizer', 'sam', { learningRate: 0.1, rho: 0.5, baseParams: {} });
+    await other.setWeights(await opt.getWeights()); // mid-step checkpoint carries the set-aside weights
     opt.applyGradients({ [full('w')]: tf.tensor([1, 1]) }); // restores w, then SGD step with the gradient at w + ε̂
     expectTensorsClose(vars.w!, [0.9, 1.9]);
     expect(opt.iterations).toBe(1);
+    vars.w!.assign(tf.tensor([1.3, 2.4]));
+    other.applyGradients({ [full('w')]: tf.tensor([1, 1]) });
+    expectTensorsClose(vars.w!, [0.9, 1.9]);
+    other.dispose();
     vars.w!.dispose();
     opt.dispose();
   });

@@ -17,7 +17,7 @@ import type { TensorRecord } from '../transform.js';
  * alone, e.g. `model.fit`), calls alternate as optax's non-opaque `sam`: an
  * odd call moves to w + ε̂ with its gradient, the next call restores w and
  * applies the base step with the gradient taken at w + ε̂; only those calls
- * count as iterations.
+ * count as iterations. The weights set aside between the two calls are part of `getWeights()`.
  */
 export class SamOptimizer extends TransformOptimizer {
   override readonly needsClosure: boolean = true;
@@ -80,6 +80,22 @@ export class SamOptimizer extends TransformOptimizer {
     this.restore(this.#pending.saved, vars);
     this.#pending = undefined;
     this.step(grads, vars);
+  }
+
+  /** Between the two calls of the alternating mode, the weights set aside are saved too (`t:__samSaved/<name>`). */
+  override getWeightsSync(): NamedTensor[] {
+    const out = super.getWeightsSync();
+    if (this.#pending) for (const [n, w] of Object.entries(this.#pending.saved)) out.push({ name: `t:__samSaved/${encodeURIComponent(n)}`, tensor: w });
+    return out;
+  }
+
+  override setWeightsSync(weightValues: NamedTensor[]): void {
+    const saved = weightValues.filter((w) => w.name.startsWith('t:__samSaved/'));
+    super.setWeightsSync(weightValues.filter((w) => !w.name.startsWith('t:__samSaved/')));
+    if (this.#pending) tf.dispose(Object.values(this.#pending.saved));
+    this.#pending = saved.length
+      ? { saved: Object.fromEntries(saved.map((w) => [decodeURIComponent(w.name.slice('t:__samSaved/'.length)), tf.keep(tf.clone(w.tensor))])) }
+      : undefined;
   }
 
   override dispose(): void {
