@@ -7,8 +7,9 @@ import { defineSchedule, f } from './define-schedule.js';
  *
  * Notation: k step, I initValue, (b_i, s_i) boundaries and scales.   η_k = I·Π_{i: k ≥ b_i} s_i
  *
- * Give either optax's `boundariesAndScales` ({ "100": 0.1 }) or the arrays
- * `boundaries` and `scales`. `torch.optim.lr_scheduler.MultiStepLR(milestones, gamma)`
+ * Give either optax's `boundariesAndScales` ({ "100": 0.1 }), or the arrays
+ * `boundaries` and `scales`, or `boundaries` and `values` (the value on each interval,
+ * switching at step ≥ boundary like the rest). `torch.optim.lr_scheduler.MultiStepLR(milestones, gamma)`
  * is boundaries = milestones, scales = gamma each. Keras' PiecewiseConstantDecay
  * switches one step later (k > b).
  */
@@ -21,9 +22,16 @@ export const piecewiseConstant = defineSchedule({
       boundariesAndScales: z.record(z.string(), z.number().min(0)).optional().describe('optax form: { step: scale }.'),
       boundaries: z.array(z.number().int().min(0)).default([]).describe('Steps where the scales apply (with scales).'),
       scales: z.array(z.number().min(0)).default([]).describe('Scale factor at each boundary.'),
+      values: z.array(z.number()).optional().describe('Alternative to scales: the value on each interval (one more than boundaries).'),
     })
-    .refine((p) => p.boundaries.length === p.scales.length, { message: 'boundaries and scales must have the same length', path: ['scales'] }),
+    .refine((p) => p.values !== undefined || p.boundaries.length === p.scales.length, { message: 'boundaries and scales must have the same length', path: ['scales'] })
+    .refine((p) => p.values === undefined || p.values.length === p.boundaries.length + 1, { message: 'values must have one more entry than boundaries', path: ['values'] }),
   fn: (p) => {
+    if (p.values) {
+      const bounds = [...p.boundaries];
+      const values = p.values;
+      return (step: number) => values[bounds.filter((b) => step >= b).length]!;
+    }
     const pairs: [number, number][] = p.boundariesAndScales
       ? Object.entries(p.boundariesAndScales).map(([b, s]) => [Number(b), s])
       : p.boundaries.map((b, i) => [b, p.scales[i]!]);

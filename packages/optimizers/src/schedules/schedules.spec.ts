@@ -48,6 +48,12 @@ describe('schedules against optax formulas (and torch.optim.lr_scheduler where e
     expect(() => registry.create('schedule', 'join-schedules', { schedules: [{ name: 'constant', params: {} }], boundaries: [3] })).toThrow(/boundaries/);
   });
 
+  it('piecewise-constant also takes boundaries and values', () => {
+    const s = registry.create('schedule', 'piecewise-constant', { boundaries: [2, 4], values: [1, 0.5, 0.1] }) as Schedule;
+    expect([0, 1, 2, 3, 4, 9].map((k) => s.valueAt(k))).toEqual([1, 1, 0.5, 0.5, 0.1, 0.1]);
+    expect(() => registry.create('schedule', 'piecewise-constant', { boundaries: [2], values: [1] })).toThrow(/values/);
+  });
+
   it('join-schedules accepts schedule instances', () => {
     const a = registry.create('schedule', 'constant', { value: 2 }) as Schedule;
     const b = registry.create('schedule', 'linear', { initValue: 1, endValue: 0, transitionSteps: 4 }) as Schedule;
