@@ -11,6 +11,7 @@ describe('dco-pass-at-n', () => {
     output: 'logits',
     make: (n) => ({ logits: randn([n, 3, 4], n + 1, 2), labels: tf.tensor2d(Array.from({ length: n * 3 }, (_, i) => i % 4), [n, 3], 'int32') }),
     empty: 'zero',
+    allIgnored: () => ({ logits: randn([2, 3, 4], 5), labels: tf.fill([2, 3], -100, 'int32') as tf.Tensor2D }),
     fd: false, // the gradient is F·∇CE by construction (F held constant), which equals d/dz of the value; pinned by the fixture instead
   });
   it('n = 1 is the sequence cross-entropy (value and gradient); confident sequences get a vanishing gradient', () => {

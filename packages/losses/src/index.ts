@@ -6,7 +6,8 @@ export { default as lossesModule } from './module.js';
 export { allPlugins } from './plugins.js';
 export { reduceLoss, reduceElementwise, safeDenominator, REDUCTIONS } from './reduce.js';
 export { defineLoss, defineElementwise, PACKAGE } from './define-loss.js';
-export { stopGradient, detachedMask } from './stop-gradient.js';
+export { stopGradient, detachedMask, detached } from './stop-gradient.js';
+export { SampleState } from './stateful.js';
 // plugins, one per file
 export { activePassive } from './active-passive.js';
 export { aldrKl } from './aldr-kl.js';
