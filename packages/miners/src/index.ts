@@ -32,3 +32,4 @@ export { eata } from './eata.js';
 export { largeBatchRegimeCallback, largeBatchRegime, type LargeBatchRegime } from './large-batch-regime.js';
 export { lossFreeBalancing } from './loss-free-balancing.js';
 export { dbpm } from './dbpm.js';
+export { ngameClusterBatcher, balancedClusters } from './ngame-cluster-batcher.js';

@@ -17,6 +17,7 @@ import { lossReweighting } from './loss-reweighting.js';
 import { lotteryTicketRewind } from './lottery-ticket-rewind.js';
 import { metricsLog } from './metrics-log.js';
 import { nanGuard } from './nan-guard.js';
+import { ngameClusterBatcher } from './ngame-cluster-batcher.js';
 import { progress } from './progress.js';
 import { rs2RandomSubset } from './rs2-random-subset.js';
 import { semiHard } from './semi-hard.js';
@@ -40,6 +41,8 @@ export const allPlugins: Plugin[] = [
   colorFilter,
   eata,
   dbpm,
+  // samplers (through a wrapped dataset)
+  ngameClusterBatcher,
   // training callbacks
   earlyStopping,
   checkpoint,
