@@ -71,13 +71,13 @@ export function chunkedCrossEntropy(
         for (let v0 = 0; v0 < v; v0 += chunk) {
           const b = Math.min(chunk, v - v0);
           const [dEn, dCk] = tf.tidy(() => {
-            const cT = chunkT(Cs, v0, b);
-            const raw = tf.matMul(Es, cT);
+            const chunkRows = tf.slice(Cs, [v0, 0], [b, Cs.shape[1]]);
+            const raw = tf.matMul(Es, tf.transpose(chunkRows));
             const logits = cap(raw, softcap);
             const onehot = oneHotChunk(labelsS, v0, b);
             let g = tf.mul(tf.sub(tf.exp(tf.sub(logits, tf.expandDims(lseS, 1))), onehot), scale);
             if (softcap !== null) g = tf.mul(g, tf.sub(1, tf.square(tf.tanh(tf.div(raw, softcap)))));
-            return [tf.add(dE, tf.matMul(g, tf.transpose(cT))), tf.matMul(tf.transpose(g), Es)];
+            return [tf.add(dE, tf.matMul(g, chunkRows)), tf.matMul(tf.transpose(g), Es)];
           });
           dE.dispose();
           dE = dEn!;
