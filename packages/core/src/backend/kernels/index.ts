@@ -5,11 +5,13 @@ import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 import { fastWasmBatchMatMul } from './wasm-batch-mat-mul.js';
 import { FAST_WASM_ELEMENTWISE } from './wasm-elementwise.js';
 import { CPU_BROADCAST_BINARY, fastCpuBroadcastBinary } from './cpu-broadcast-binary.js';
+import { fastCpuBatchMatMul } from './cpu-batch-mat-mul.js';
 
 export { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 export { fastWasmBatchMatMul, wasmBatchMatMulStats } from './wasm-batch-mat-mul.js';
 export { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 export { broadcastBinary, fastCpuBroadcastBinary } from './cpu-broadcast-binary.js';
+export { fastCpuBatchMatMul } from './cpu-batch-mat-mul.js';
 export { fastWasmIdentity, fastWasmPow, fastWasmTanh, fastWasmTile } from './wasm-elementwise.js';
 
 /** Kernels replaced on every backend that Tessera fills in (and on cpu), because tfjs' own is asymptotically slow. */
@@ -27,6 +29,21 @@ export interface TesseraKernelReport {
 }
 
 const done = new Map<string, TesseraKernelReport>();
+const replacedOriginals = new Map<string, KernelConfig>();
+
+/** tfjs' own kernel that Tessera replaced for a backend (for tests and comparisons), if any. */
+export function tfjsKernel(kernelName: string, backendName: string): KernelConfig | undefined {
+  return replacedOriginals.get(`${backendName}/${kernelName}`);
+}
+
+function replace(kernelName: string, backendName: string, make: (own: KernelConfig) => KernelConfig): boolean {
+  const own = tf.getKernel(kernelName, backendName);
+  if (own === undefined) return false;
+  tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel(make(own));
+  replacedOriginals.set(`${backendName}/${kernelName}`, own);
+  return true;
+}
 
 /**
  * Completes and speeds up a backend, once per process (later calls return the
@@ -41,8 +58,9 @@ const done = new Map<string, TesseraKernelReport>();
  *   wasm, by a one-pass scatter-add ({@link unsortedSegmentSumKernel}): tfjs-cpu's
  *   costs one full masked pass per segment;
  * - on `cpu`, `Add`, `Sub`, `Multiply` and `RealDiv` broadcasting over a
- *   size-1 dimension run in one strided pass ({@link fastCpuBroadcastBinary});
- *   `TESSERA_CPU_KERNELS=off` keeps tfjs' own;
+ *   size-1 dimension run in one strided pass ({@link fastCpuBroadcastBinary}),
+ *   and `BatchMatMul` reads the right operand along rows ({@link fastCpuBatchMatMul});
+ *   both bit-identical to tfjs-cpu; `TESSERA_CPU_KERNELS=off` keeps tfjs' own;
  * - on `wasm`, `BatchMatMul` is replaced by {@link fastWasmBatchMatMul}, and
  *   `Tile`, `Pow` (small integer exponents) and `Tanh` by compositions of
  *   the backend's fast kernels, `Identity` by a shared buffer (see wasm-elementwise.ts).
@@ -71,13 +89,8 @@ export function registerTesseraKernels(backendName: string): TesseraKernelReport
     tf.registerKernel(make(backendName));
   }
   if (backendName === 'cpu' && process.env['TESSERA_CPU_KERNELS'] !== 'off') {
-    for (const name of CPU_BROADCAST_BINARY) {
-      const own = tf.getKernel(name, 'cpu');
-      if (own === undefined) continue;
-      tf.unregisterKernel(name, 'cpu');
-      tf.registerKernel(fastCpuBroadcastBinary(own));
-      replaced.push(name);
-    }
+    for (const name of CPU_BROADCAST_BINARY) if (replace(name, 'cpu', fastCpuBroadcastBinary)) replaced.push(name);
+    if (replace(tf.BatchMatMul, 'cpu', fastCpuBatchMatMul)) replaced.push(tf.BatchMatMul);
   }
   if (backendName !== 'cpu') {
     for (const name of missingKernels(backendName)) {
@@ -86,19 +99,8 @@ export function registerTesseraKernels(backendName: string): TesseraKernelReport
     }
   }
   if (backendName === 'wasm' && process.env['TESSERA_WASM_KERNELS'] !== 'off') {
-    const original = tf.getKernel(tf.BatchMatMul, 'wasm');
-    if (original !== undefined) {
-      tf.unregisterKernel(tf.BatchMatMul, 'wasm');
-      tf.registerKernel(fastWasmBatchMatMul(original));
-      replaced.push(tf.BatchMatMul);
-    }
-    for (const [name, make] of Object.entries(FAST_WASM_ELEMENTWISE)) {
-      const own = tf.getKernel(name, 'wasm');
-      if (own === undefined) continue;
-      tf.unregisterKernel(name, 'wasm');
-      tf.registerKernel(make(own));
-      replaced.push(name);
-    }
+    if (replace(tf.BatchMatMul, 'wasm', fastWasmBatchMatMul)) replaced.push(tf.BatchMatMul);
+    for (const [name, make] of Object.entries(FAST_WASM_ELEMENTWISE)) if (replace(name, 'wasm', make)) replaced.push(name);
   }
   const report: TesseraKernelReport = { backend: backendName, fallbacks, replaced };
   done.set(backendName, report);
