@@ -1376,6 +1376,32 @@ def _sce_rmt():
     write_fixture(PKG, "symmetric-cross-entropy-consistency", cases)
 
 
+
+def sigmoid_focal_ref(inputs, targets, alpha=0.25, gamma=2.0):
+    # torchvision.ops.sigmoid_focal_loss (0.14), reduction="none"
+    p = torch.sigmoid(inputs)
+    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+        loss = alpha_t * loss
+    return loss
+
+
+@fixture("sigmoid-focal")
+def _sigmoid_focal():
+    cases = []
+    g = gen(106)
+    z = f32((5, 4), g, 2.0)
+    t = (torch.rand(5, 4, generator=g) > 0.6).double()
+    for params, kw in (({}, {}), ({"alpha": None, "gamma": 1.0}, {"alpha": -1.0, "gamma": 1.0}), ({"alpha": 0.5, "gamma": 0.5}, {"alpha": 0.5, "gamma": 0.5})):
+        label = ", ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+        run_case(cases, label, params, {"logits": z, "labels": t},
+                 lambda i, red, kw=kw: per_sample(sigmoid_focal_ref(i["logits"], i["labels"], **kw), red), ["logits"])
+    write_fixture(PKG, "sigmoid-focal", cases)
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, fn in GENERATORS.items():

@@ -11,6 +11,7 @@ runConformance({
   overrides: {
     // labels are float targets of the logits' shape (multi-label), not class ids
     'loss/binary-cross-entropy': { inputs: () => ({ logits: logits(), labels: multiHot() }) },
+    'loss/sigmoid-focal': { inputs: () => ({ logits: logits(), labels: multiHot() }) },
     'loss/gaussian-nll': {
       inputs: () => ({ predictions: tf.randomNormal([N, 3], 0, 1, 'float32', 1), targets: tf.randomNormal([N, 3], 0, 1, 'float32', 2), variance: tf.randomUniform([N, 3], 0.1, 2, 'float32', 3) }),
     },

@@ -57,6 +57,7 @@ export { pseudoHuber } from './pseudo-huber.js';
 export { reverseCrossEntropy } from './reverse-cross-entropy.js';
 export { reverseKl } from './reverse-kl.js';
 export { scheduledPseudoHuber } from './scheduled-pseudo-huber.js';
+export { sigmoidFocal } from './sigmoid-focal.js';
 export { sinkhornKd } from './sinkhorn-kd.js';
 export { smoothL1 } from './smooth-l1.js';
 export { sphericalZLoss } from './spherical-z-loss.js';

@@ -47,6 +47,7 @@ import { pseudoHuber } from './pseudo-huber.js';
 import { reverseCrossEntropy } from './reverse-cross-entropy.js';
 import { reverseKl } from './reverse-kl.js';
 import { scheduledPseudoHuber } from './scheduled-pseudo-huber.js';
+import { sigmoidFocal } from './sigmoid-focal.js';
 import { sinkhornKd } from './sinkhorn-kd.js';
 import { smoothL1 } from './smooth-l1.js';
 import { sphericalZLoss } from './spherical-z-loss.js';
@@ -108,6 +109,7 @@ export const allPlugins: readonly Plugin[] = [
   reverseCrossEntropy,
   reverseKl,
   scheduledPseudoHuber,
+  sigmoidFocal,
   sinkhornKd,
   smoothL1,
   sphericalZLoss,
