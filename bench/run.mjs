@@ -4,7 +4,7 @@
 //
 //   node bench/run.mjs [--only W1,W2] [--backends wasm,cpu] [--no-torch]
 // Environment: BENCH_REPS (default 10), BENCH_WARMUP (default 3), BENCH_W6_T (default 64,256,1024).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,24 +55,37 @@ function wasmThreads() {
   }
 }
 
+/** Runs one backend's workloads in a child process; streams its progress lines; returns its rows. */
 function runWorker(backend, workloads, extra = [], env = {}) {
-  const out = path.join(CACHE_DIR, `rows-${backend}-${Date.now()}.json`);
+  const out = path.join(CACHE_DIR, `rows-${backend}-${process.pid}-${Date.now()}.json`);
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   log(`bench: ${extra.includes('--label') ? extra[extra.indexOf('--label') + 1] : backend}: ${workloads}`);
-  const r = spawnSync(process.execPath, [path.join(BENCH_DIR, 'worker.mjs'), '--backend', backend, '--only', workloads, '--out', out, ...extra], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'pipe'],
-    encoding: 'utf8',
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(BENCH_DIR, 'worker.mjs'), '--backend', backend, '--only', workloads, '--out', out, ...extra], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let tail = '';
+    let partial = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      tail = (tail + chunk).slice(-4000);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('bench:')) log(`  ${line}`);
+    });
+    child.on('close', (code) => {
+      if (code !== 0 || !fs.existsSync(out)) {
+        log(`bench: worker for ${backend} failed (exit ${code}):\n${tail}`);
+        resolve([]);
+        return;
+      }
+      const rows = JSON.parse(fs.readFileSync(out, 'utf8'));
+      fs.rmSync(out);
+      resolve(rows);
+    });
   });
-  for (const line of (r.stderr ?? '').split('\n')) if (line.startsWith('bench:')) log(`  ${line}`);
-  if (r.status !== 0 || !fs.existsSync(out)) {
-    log(`bench: worker for ${backend} failed (exit ${r.status}):\n${(r.stderr ?? '').slice(-2000)}`);
-    return [];
-  }
-  const rows = JSON.parse(fs.readFileSync(out, 'utf8'));
-  fs.rmSync(out);
-  return rows;
 }
 
 function torchAvailable() {
@@ -138,12 +151,14 @@ meta.backends = backends;
 const rows = [];
 let exported = false;
 for (const b of backends) {
-  rows.push(...runWorker(b, only, exported ? [] : ['--export', '--profile']));
+  rows.push(...(await runWorker(b, only, exported ? [] : ['--export', '--profile'])));
   exported = true;
-  if (b === 'wasm') {
-    // Before/after of Tessera's wasm kernels: the same W1/W2 with tfjs' own.
-    const before = only.split(',').filter((w) => w === 'W1' || w === 'W2').join(',');
-    if (before) rows.push(...runWorker('wasm', before, ['--label', 'wasm (tfjs kernels)', '--profile'], { TESSERA_WASM_KERNELS: 'off' }));
+  // Before/after of Tessera's kernels: the same W1/W2 with tfjs' own (the fill-ins stay: without
+  // them W2 cannot train on wasm, and takes 20 s a step on cpu).
+  const before = only.split(',').filter((w) => w === 'W1' || w === 'W2').join(',');
+  if (before && (b === 'wasm' || b === 'cpu')) {
+    const env = b === 'wasm' ? { TESSERA_WASM_KERNELS: 'off' } : { TESSERA_CPU_KERNELS: 'off' };
+    rows.push(...(await runWorker(b, before, ['--label', `${b} (tfjs kernels)`, '--profile'], env)));
   }
 }
 
@@ -199,3 +214,45 @@ for (const r of rows.filter((x) => x.kernels)) {
   console.log(`\ntop kernels of one ${r.workload} step on ${r.backend} (tf.profile): ${r.kernels.map((k) => `${k.name} ${fmtMs(k.ms)} ms (${(100 * k.share).toFixed(0)}%)`).join(', ')}`);
 }
 console.log(`\nwrote bench/results.json (${results.length} rows) in ${meta.seconds.toFixed(0)} s`);
+
+if (args.includes('--readme')) {
+  // Pastes this run's table into bench/README.md between the PERFORMANCE markers.
+  const readme = path.join(BENCH_DIR, 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const mdRow = (cells) => `| ${cells.join(' | ')} |`;
+  const head = ['workload', 'backend', 'ms/step', 'reference', 'ref ms/step', 'ratio', 'peak (ref)', 'tensor growth'];
+  const md = [
+    mdRow(head),
+    mdRow(head.map(() => '---')),
+    ...results.map((r) =>
+      mdRow([
+        r.workload,
+        r.backend,
+        r.error ? `error: ${r.error}` : fmtMs(r.msPerStep),
+        r.reference ?? '',
+        fmtMs(r.referenceMsPerStep),
+        r.ratio === null || r.ratio === undefined ? '' : r.ratio.toFixed(2),
+        fmtBytes(r.peakBytes) + (r.referencePeakBytes ? ` (${fmtBytes(r.referencePeakBytes)})` : ''),
+        r.growthTensors === undefined ? '' : `${r.growthTensors} / ${r.growthBytes} B`,
+      ]),
+    ),
+  ].join('\n');
+  const kernels = rows
+    .filter((x) => x.kernels)
+    .map((r) => `- ${r.workload} on ${r.backend}: ${r.kernels.map((k) => `${k.name} ${fmtMs(k.ms)} ms (${(100 * k.share).toFixed(0)} %)`).join(', ')}`)
+    .join('\n');
+  const block = [
+    '<!-- PERFORMANCE:BEGIN (written by `node bench/run.mjs --readme`) -->',
+    `Run of ${meta.date} (\`pnpm bench --readme\`): Node ${meta.node}, ${meta.cpus} cores (${meta.cpuModel}), load average ${meta.loadAverageAtStart.map((x) => x.toFixed(1)).join(' / ')} at start and ${meta.loadAverageAtEnd.map((x) => x.toFixed(1)).join(' / ')} at the end, ${meta.seconds.toFixed(0)} s in all. Medians of ${REPS} steps after ${WARMUP} warm-up steps. Default backend of this install: **${meta.defaultBackend.name}** (${meta.defaultBackend.reason}). PyTorch: ${meta.torch ?? 'not available'}.`,
+    '',
+    md,
+    '',
+    'Top kernels of one W2 training step (`tf.profile`), with Tessera\'s kernels and with tfjs\' own:',
+    '',
+    kernels,
+    '<!-- PERFORMANCE:END -->',
+  ].join('\n');
+  const next = text.replace(/<!-- PERFORMANCE:BEGIN[\s\S]*?<!-- PERFORMANCE:END -->/, block);
+  fs.writeFileSync(readme, next);
+  console.log('updated bench/README.md');
+}

@@ -16,7 +16,11 @@ function cceInputs(manifest, E, C, labels) {
   return inputs;
 }
 
-export async function run({ registry, backend }) {
+export async function run({ registry, backend, backendName }) {
+  if (backendName === 'cpu' && process.env.BENCH_W5_CPU !== '1') {
+    // Each forward + backward is three 1-GFLOP products in pure JavaScript: minutes per row.
+    return [{ workload: `W5 cut-cross-entropy N=${SIZES.N} D=${SIZES.D} V=${SIZES.V}`, backend, error: 'skipped on cpu (minutes per pass); BENCH_W5_CPU=1 runs it' }];
+  }
   const { N, D, V } = SIZES;
   const E = tf.variable(tf.tensor2d(uniform(N * D, 1, 501), [N, D]), true, 'w5_E');
   const C = tf.variable(tf.tensor2d(uniform(V * D, 0.1, 502), [V, D]), true, 'w5_C');
@@ -40,7 +44,7 @@ export async function run({ registry, backend }) {
       const r = passOf(f)();
       await r[0].data();
       tf.dispose(r);
-    }, { warmup: 1 });
+    }, { warmup: 1, reps: 5 });
 
   const naiveMem = await profileOf(naive);
   const naiveTime = await timeOf(naive);

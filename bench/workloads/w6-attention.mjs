@@ -5,14 +5,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { measure, profileAbove, uniform } from '../lib.mjs';
 
 export const SHAPE = { B: 1, H: 4, Dh: 16 };
-const T_VALUES = (process.env.BENCH_W6_T ?? '64,256,1024').split(',').map(Number);
+/** T values: BENCH_W6_T, else 64, 256, 1024 (64, 256 on the pure-JS cpu backend, to keep `pnpm bench` within minutes). */
+function tValues(backendName) {
+  return (process.env.BENCH_W6_T ?? (backendName === 'cpu' ? '64,256' : '64,256,1024')).split(',').map(Number);
+}
 
-export async function run({ registry, backend }) {
+export async function run({ registry, backend, backendName }) {
   const { B, H, Dh } = SHAPE;
   const variants = registry.list('attention').map((m) => m.name);
   const ordered = ['softmax', ...variants.filter((v) => v !== 'softmax').sort()];
   const rows = [];
-  for (const T of T_VALUES) {
+  for (const T of tValues(backendName)) {
     const shape = [B, H, T, Dh];
     const size = B * H * T * Dh;
     const q = tf.tensor4d(uniform(size, 1, 601), shape);
@@ -33,7 +36,7 @@ export async function run({ registry, backend }) {
           const g = pass();
           await g[0].data();
           tf.dispose(g);
-        }, { warmup: 1 });
+        }, { warmup: 1, reps: 5 });
         if (name === 'softmax') {
           softmaxMs = m.msPerStep;
           softmaxPeak = info.peakBytes;
