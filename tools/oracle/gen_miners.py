@@ -427,6 +427,65 @@ def eata():
     return [{"name": "three batches, C = 10, d_margin 0.4", "params": {"dMargin": d_margin}, "steps": steps}]
 
 
+def st_mine_hard_negatives(q, corpus, positives, num_negatives=3, range_min=0, range_max=None, absolute_margin=None,
+                           relative_margin=None, max_score=None, min_score=None):
+    """The scoring core of sentence-transformers util.mine_hard_negatives (sampling "top", no FAISS, no
+    cross-encoder), on embeddings: window topk(range_max + max_positives), positives to -inf, margin/score
+    filters with its comparisons, topk(range_max), [range_min:], first num_negatives."""
+    max_positives = max(len(p) for p in positives)
+    if range_max is None:
+        if absolute_margin is not None or relative_margin is not None or max_score is not None:
+            range_max = range_min + (num_negatives * 10) + max_positives
+        else:
+            range_max = range_min + num_negatives + max_positives
+    qn, cn = F.normalize(q, dim=1), F.normalize(corpus, dim=1)
+    full = qn @ cn.T
+    scores, indices = torch.topk(full, k=min(range_max + max_positives, corpus.shape[0]), dim=1)
+    positive_mask = torch.stack([torch.isin(indices[i], torch.tensor(positives[i])) for i in range(len(positives))])
+    scores[positive_mask] = -float("inf")
+    pos_scores = torch.tensor([min(full[i, j].item() for j in positives[i]) for i in range(len(positives))], dtype=full.dtype)
+    if absolute_margin is not None:
+        scores[scores + absolute_margin > pos_scores.repeat(scores.size(1), 1).T] = -float("inf")
+    if relative_margin is not None:
+        scores[scores > pos_scores.repeat(scores.size(1), 1).T * (1 - relative_margin)] = -float("inf")
+    if max_score is not None:
+        scores[scores > max_score] = -float("inf")
+    if min_score is not None:
+        scores[scores < min_score] = -float("inf")
+    neg_scores, local = torch.topk(scores, k=min(range_max, scores.shape[1]), dim=1)
+    idx = indices[torch.arange(len(positives)).unsqueeze(-1), local]
+    idx, neg_scores = idx[:, range_min:][:, :num_negatives], neg_scores[:, range_min:][:, :num_negatives]
+    return idx, neg_scores
+
+
+@fixture("mine-hard-negatives")
+def mine_hard_negatives_fixture():
+    cases = []
+    g = gen(60)
+    q = f32((10, 6), g)
+    corpus = f32((40, 6), g)
+    # Make each query's first positive close to it.
+    positives = [[i] for i in range(10)]
+    for i in range(10):
+        corpus[i] = (q[i] + 0.3 * f32((6,), g)).float().double()
+    positives[3] = [3, 20]
+    specs = [
+        ("defaults (range_max = range_min + K + max_positives)", {}),
+        ("absolute margin 0.1 (auto range_max with filters)", {"absoluteMargin": 0.1}),
+        ("relative 0.05, range [2, 12), maxScore 0.8, K 4", {"relativeMargin": 0.05, "rangeMin": 2, "rangeMax": 12, "maxScore": 0.8, "numNegatives": 4}),
+        ("minScore 0.2, rangeMax 8, K 5", {"minScore": 0.2, "numNegatives": 5, "rangeMax": 8}),
+    ]
+    for name, params in specs:
+        kw = {"num_negatives": params.get("numNegatives", 3), "range_min": params.get("rangeMin", 0), "range_max": params.get("rangeMax"),
+              "absolute_margin": params.get("absoluteMargin"), "relative_margin": params.get("relativeMargin"),
+              "max_score": params.get("maxScore"), "min_score": params.get("minScore")}
+        idx, sc = st_mine_hard_negatives(q, corpus, positives, **kw)
+        cases.append({"name": name, "params": params, "positives": positives,
+                      "inputs": {"queries": tensor_json(q), "corpus": tensor_json(corpus)},
+                      "expected": {"indices": tensor_json(idx, "int32"), "valid": tensor_json(torch.isfinite(sc), "bool"), "scores": tensor_json(torch.where(torch.isfinite(sc), sc, torch.zeros_like(sc)))}})
+    return cases
+
+
 if __name__ == "__main__":
     only = set(sys.argv[1:])
     for key, fn in GENERATORS.items():
