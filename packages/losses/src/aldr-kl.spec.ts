@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectTensorsClose } from '@tessera/testing';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aldrKl } from './aldr-kl.js';
 import { ldrKl } from './ldr-kl.js';
 import { randInt, randn, standardChecks, statefulChecks, statefulFixtureSuite } from './spec-harness.js';
@@ -19,6 +19,19 @@ describe('aldr-kl', () => {
     fd: false, // λ_i is updated (detached) on every call, so the value moves between finite-difference evaluations
   });
   statefulChecks(aldrKl, { params: { numSamples: 10 }, output: 'logits', make: (k) => ({ logits: randn([4, 5], k + 1, 2), labels: randInt(4, 5, k + 3), sampleIds: ids(4, 3 * k) }) });
+  it('setState copies what it keeps (no tensor leaked, the caller may dispose its tensors)', () => {
+    const loss = aldrKl.create({ numSamples: 10 }) as ReturnType<typeof aldrKl.create> & { setState(s: Record<string, tf.Tensor>): void; getState(): Record<string, tf.Tensor>; dispose(): void };
+    const given = tf.fill([10], 0.5);
+    loss.setState({ lambda: given });
+    const before = tf.memory().numTensors;
+    loss.setState({ lambda: given });
+    expect(tf.memory().numTensors).toBe(before);
+    given.dispose();
+    expectTensorsClose(loss.getState().lambda!, new Array(10).fill(0.5));
+    expect(() => loss.setState({ lambda: tf.zeros([3]) })).toThrow(/numSamples/);
+    expect(() => loss.setState({ nope: tf.zeros([10]) })).toThrow(/unknown state/);
+    loss.dispose();
+  });
   it('with α huge, λ_i stays λ₀ and the loss is LDR-KL on L1-normalised logits (softplus + mean normalisation coincide for softplus)', () => {
     const logits = randn([4, 5], 9, 2);
     const labels = randInt(4, 5, 1);

@@ -67,7 +67,7 @@ export class SampleState implements Stateful {
     for (const [k, v] of Object.entries(state)) {
       if (!(k in this.init)) throw new ShapeError(`${this.stateKey}: unknown state "${k}"; expected ${Object.keys(this.init).join(', ')}.`);
       if (v.size !== this.numSamples) throw new ShapeError(`${this.stateKey}: state "${k}" must have ${this.numSamples} values (numSamples); got shape [${v.shape.join(', ')}].`);
-      this.replace(k, tf.clone(tf.reshape(v, [this.numSamples])));
+      this.replace(k, tf.tidy(() => tf.clone(tf.reshape(v, [this.numSamples]))));
     }
   }
 
