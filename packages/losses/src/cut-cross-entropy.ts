@@ -103,7 +103,7 @@ export function chunkedCrossEntropy(
  * `chunkSize` rows: the forward keeps a running max and sum per row (online
  * log-sum-exp); the backward (`tf.customGrad`) recomputes each chunk's logits
  * from the saved log-sum-exp and accumulates `∂e = (P − Y)·C`, `∂C = (P − Y)ᵀ·e`.
- * Peak memory is `O(N·chunkSize)` instead of `O(N·V)`. No gradient filtering
+ * Peak memory is `O(N·chunkSize)` instead of `O(N·V)`. Class ids outside `[0, V)` are treated as ignored. No gradient filtering
  * (the paper's filter skips blocks below bf16 precision; off here, so gradients are exact).
  *
  * @see https://arxiv.org/abs/2411.09009
