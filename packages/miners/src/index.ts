@@ -14,7 +14,7 @@ export { gistGuideFilter } from './gist-guide-filter.js';
 export { crossBatchMemory } from './cross-batch-memory.js';
 export { mineHardNegatives, type MineHardNegativesOptions, type MinedNegatives } from './mine-hard-negatives.js';
 // pruning and rewind callbacks
-export { WeightMasks, roundHalfEven } from './weight-masks.js';
+export { WeightMasks, roundHalfEven, slotOf } from './weight-masks.js';
 export { gradualMagnitudePruning, polynomialSparsity, type PruningCallback } from './gradual-magnitude-pruning.js';
 export { lotteryTicketRewind, resetOptimizerState } from './lottery-ticket-rewind.js';
 export { granetRegrow, granetSparsity, deathRate } from './granet-regrow.js';

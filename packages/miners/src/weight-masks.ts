@@ -7,6 +7,15 @@ export function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/**
+ * Whether an optimizer weight named `slot` belongs to the variable `variable`:
+ * tfjs names slots `<variable>/momentum`, Tessera's optimizers `<variable>/#…`
+ * (older builds: a path segment equal to the URI-encoded variable name).
+ */
+export function slotOf(slot: string, variable: string): boolean {
+  return slot.startsWith(`${variable}/`) || slot.split('/').includes(encodeURIComponent(variable));
+}
+
 /** Hyperparameters shared by the pruning callbacks: which variables are prunable. */
 export const prunableParams = {
   exclude: z.array(z.string().min(1).max(200)).max(100).default([]).describe('Regular expressions; variables whose name matches one are never pruned (e.g. the output layer).'),
@@ -59,21 +68,21 @@ export class WeightMasks {
 
   /**
    * Zeroes the optimizer's slots at masked positions: every optimizer weight
-   * whose name contains a masked variable's name and whose shape is the
-   * variable's. tfjs optimizers return their slot variables (assigned in
-   * place); Tessera's TransformOptimizer returns state tensors (replaced
-   * through `setWeights`).
+   * that belongs to a masked variable ({@link slotOf}) and has its shape.
+   * tfjs optimizers return their slot variables (assigned in place);
+   * Tessera's TransformOptimizer returns state tensors (replaced through
+   * `setWeights`).
    */
   async maskOptimizer(optimizer: tf.Optimizer, vars: readonly tf.Variable[]): Promise<void> {
     const probe = tf.scalar(0);
     const firstNew = probe.id;
     probe.dispose();
     const weights = await optimizer.getWeights();
-    const byName = vars.filter((v) => this.masks.has(v.name)).map((v) => ({ v, keys: [v.name, encodeURIComponent(v.name)] }));
+    const byName = vars.filter((v) => this.masks.has(v.name)).map((v) => ({ v }));
     const masked: { name: string; tensor: tf.Tensor }[] = [];
     let replace = false;
     for (const w of weights) {
-      const hit = byName.find(({ v, keys }) => keys.some((k) => w.name.includes(k)) && w.tensor.shape.length === v.shape.length && w.tensor.shape.every((d, i) => d === v.shape[i]));
+      const hit = byName.find(({ v }) => slotOf(w.name, v.name) && w.tensor.shape.length === v.shape.length && w.tensor.shape.every((d, i) => d === v.shape[i]));
       if (!hit) {
         masked.push(w);
         continue;
