@@ -59,6 +59,22 @@ function int32ToF64(words: ArrayLike<number>): number {
 }
 
 /**
+ * Parses a state weight name written by {@link TransformOptimizer.getWeightsSync}:
+ * `<variable>/#<kind><path>` (the `@` segment is the variable) or `<kind><path>`.
+ */
+export function parseWeightName(name: string): { kind: 't:' | 'n:' | 'f:'; path: string[]; variable?: string } | undefined {
+  const m = /\/#([tnf]:)([^#]*)$/.exec(name);
+  if (m) {
+    const variable = name.slice(0, m.index);
+    const path = m[2]!.split('/').map((seg) => (seg === '@' ? variable : decodeURIComponent(seg)));
+    return { kind: m[1] as 't:' | 'n:' | 'f:', path, variable };
+  }
+  const kind = name.slice(0, 2);
+  if (kind !== 't:' && kind !== 'n:' && kind !== 'f:') return undefined;
+  return { kind, path: name.slice(2).split('/').map(decodeURIComponent) };
+}
+
+/**
  * A `tf.Optimizer` that runs a {@link GradientTransformation}.
  *
  * Each `applyGradients` call runs `update` inside `tf.tidy`, adds the updates
@@ -206,9 +222,13 @@ export class TransformOptimizer extends tf.Optimizer {
 
   /**
    * The full state: the iteration count first (`iter`, as tfjs optimizers),
-   * then every leaf under its path. Tensor leaves are the optimizer's own
-   * tensors, valid until the next step (do not dispose them); numbers come as
-   * new int32 tensors (`n:` integers, `f:` float64 as two int32 words).
+   * then every leaf under its path. A leaf that belongs to a variable is named
+   * `<variable name>/#<kind><path>` (the variable's own segment of the path is `@`),
+   * so a checkpoint restored into a model whose variables got other names can be
+   * renamed by prefix, as tfjs optimizers' `<variable>/m` names are; other leaves are
+   * `<kind><path>`. Kinds: `t:` tensors (the optimizer's own, valid until the next step;
+   * do not dispose them), `n:` integers and `f:` float64 numbers (two int32 words), both as
+   * new int32 tensors. Path segments are URI-encoded and joined by `/`.
    */
   override async getWeights(): Promise<NamedTensor[]> {
     return this.getWeightsSync();
@@ -216,12 +236,17 @@ export class TransformOptimizer extends tf.Optimizer {
 
   /** {@link getWeights} without the promise. */
   getWeightsSync(): NamedTensor[] {
+    const registered = tf.engine().registeredVariables;
     const out: NamedTensor[] = [{ name: 'iter', tensor: tf.scalar(this.iterations, 'int32') }];
     for (const [path, leaf] of flattenState(this.state)) {
-      const key = path.map(encodeURIComponent).join('/');
-      if (leaf instanceof tf.Tensor) out.push({ name: `t:${key}`, tensor: leaf });
-      else if (Number.isInteger(leaf) && Math.abs(leaf) < 2 ** 31) out.push({ name: `n:${key}`, tensor: tf.scalar(leaf, 'int32') });
-      else out.push({ name: `f:${key}`, tensor: tf.tensor1d(f64ToInt32(leaf), 'int32') });
+      const vi = path.findIndex((seg) => registered[seg] !== undefined);
+      const key = path.map((seg, i) => (i === vi ? '@' : encodeURIComponent(seg))).join('/');
+      let kind: string;
+      let tensor: tf.Tensor;
+      if (leaf instanceof tf.Tensor) [kind, tensor] = ['t:', leaf];
+      else if (Number.isInteger(leaf) && Math.abs(leaf) < 2 ** 31) [kind, tensor] = ['n:', tf.scalar(leaf, 'int32')];
+      else [kind, tensor] = ['f:', tf.tensor1d(f64ToInt32(leaf), 'int32')];
+      out.push({ name: vi >= 0 ? `${path[vi]}/#${kind}${key}` : `${kind}${key}`, tensor });
     }
     return out;
   }
@@ -240,12 +265,12 @@ export class TransformOptimizer extends tf.Optimizer {
         iterations = tensor.dataSync()[0]!;
         continue;
       }
-      const kind = name.slice(0, 2);
-      const path = name.slice(2).split('/').map(decodeURIComponent);
+      const parsed = parseWeightName(name);
+      if (!parsed) throw new TypeError(`${this.label}: setWeights got an entry "${name}" that no Tessera optimizer wrote.`);
+      const { kind, path } = parsed;
       if (kind === 't:') entries.push([path, tf.clone(tensor)]);
       else if (kind === 'n:') entries.push([path, tensor.dataSync()[0]!]);
-      else if (kind === 'f:') entries.push([path, int32ToF64(tensor.dataSync())]);
-      else throw new TypeError(`${this.label}: setWeights got an entry "${name}" that no Tessera optimizer wrote.`);
+      else entries.push([path, int32ToF64(tensor.dataSync())]);
     }
     this.replaceState(unflattenState(entries));
     this.iterations_ = iterations;

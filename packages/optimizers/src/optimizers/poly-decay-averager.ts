@@ -78,21 +78,21 @@ export class AveragingOptimizer extends TransformOptimizer {
     super.step(grads, vars);
   }
 
-  /** In eval mode the training weights set aside by `eval()` are saved too (`t:__saved/<name>`). */
+  /** In eval mode the training weights set aside by `eval()` are saved too (`<name>/#s:__saved`). */
   override getWeightsSync(): NamedTensor[] {
     const out = super.getWeightsSync();
     if (this.#saved) {
-      for (const [n, w] of Object.entries(this.#saved)) out.push({ name: `t:__saved/${encodeURIComponent(n)}`, tensor: w });
+      for (const [n, w] of Object.entries(this.#saved)) out.push({ name: `${n}/#s:__saved`, tensor: w });
     }
     return out;
   }
 
   override setWeightsSync(weightValues: NamedTensor[]): void {
-    const saved = weightValues.filter((w) => w.name.startsWith('t:__saved/'));
-    super.setWeightsSync(weightValues.filter((w) => !w.name.startsWith('t:__saved/')));
+    const saved = weightValues.filter((w) => w.name.endsWith('/#s:__saved'));
+    super.setWeightsSync(weightValues.filter((w) => !w.name.endsWith('/#s:__saved')));
     if (this.#saved) tf.dispose(Object.values(this.#saved));
     this.#saved = saved.length
-      ? Object.fromEntries(saved.map((w) => [decodeURIComponent(w.name.slice('t:__saved/'.length)), tf.keep(tf.clone(w.tensor))]))
+      ? Object.fromEntries(saved.map((w) => [w.name.slice(0, -'/#s:__saved'.length), tf.keep(tf.clone(w.tensor))]))
       : undefined;
   }
 

@@ -82,19 +82,19 @@ export class SamOptimizer extends TransformOptimizer {
     this.step(grads, vars);
   }
 
-  /** Between the two calls of the alternating mode, the weights set aside are saved too (`t:__samSaved/<name>`). */
+  /** Between the two calls of the alternating mode, the weights set aside are saved too (`<name>/#s:__samSaved`). */
   override getWeightsSync(): NamedTensor[] {
     const out = super.getWeightsSync();
-    if (this.#pending) for (const [n, w] of Object.entries(this.#pending.saved)) out.push({ name: `t:__samSaved/${encodeURIComponent(n)}`, tensor: w });
+    if (this.#pending) for (const [n, w] of Object.entries(this.#pending.saved)) out.push({ name: `${n}/#s:__samSaved`, tensor: w });
     return out;
   }
 
   override setWeightsSync(weightValues: NamedTensor[]): void {
-    const saved = weightValues.filter((w) => w.name.startsWith('t:__samSaved/'));
-    super.setWeightsSync(weightValues.filter((w) => !w.name.startsWith('t:__samSaved/')));
+    const saved = weightValues.filter((w) => w.name.endsWith('/#s:__samSaved'));
+    super.setWeightsSync(weightValues.filter((w) => !w.name.endsWith('/#s:__samSaved')));
     if (this.#pending) tf.dispose(Object.values(this.#pending.saved));
     this.#pending = saved.length
-      ? { saved: Object.fromEntries(saved.map((w) => [decodeURIComponent(w.name.slice('t:__samSaved/'.length)), tf.keep(tf.clone(w.tensor))])) }
+      ? { saved: Object.fromEntries(saved.map((w) => [w.name.slice(0, -'/#s:__samSaved'.length), tf.keep(tf.clone(w.tensor))])) }
       : undefined;
   }
 
