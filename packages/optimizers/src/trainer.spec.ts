@@ -6,10 +6,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createContainer, definePlugin, pluginModule, ProgressReporterToken, SilentProgressReporter, TrainerToken, z,
+  createContainer, definePlugin, pluginModule, PluginRegistryToken, ProgressReporterToken, SilentProgressReporter, TrainerToken, z,
   type Loss, type TrainableModel,
 } from '@tessera/core';
 import optimizers from './module.js';
+import type { TransformOptimizer } from './transform-optimizer.js';
 
 const mse = definePlugin({
   kind: 'loss',
@@ -80,5 +81,23 @@ describe('core Trainer with Tessera optimizers', () => {
     expect(lrs[0]).toBeCloseTo(0, 8);
     expect(lrs[1]).toBeCloseTo(0.1 / 3, 6);
     expect(lrs[3]).toBeCloseTo(0.1, 6);
+  });
+
+  it('reduce-on-plateau lowers the learning rate the trainer applies (with and without a schedule)', async () => {
+    // threshold 10 (relative): no epoch counts as an improvement, so every epoch end halves the rate (as torch)
+    const registry = createContainer(optimizers).get(PluginRegistryToken);
+    for (const schedule of [undefined, { name: 'constant', params: { value: 0.01 } }]) {
+      const opt = registry.create('optimizer', 'sgd', { learningRate: 0.01 }) as TransformOptimizer;
+      const result = await trainer().fit({
+        model: linearModel(), data: data(16), validation: data(8), loss: 'opt-test-mse', epochs: 4, batchSize: 16,
+        optimizer: opt,
+        ...(schedule ? { schedule } : {}),
+        callbacks: [{ name: 'reduce-on-plateau', params: { patience: 0, factor: 0.5, threshold: 10 } }],
+      });
+      // steps 1–4 run at 0.01, 0.005, 0.0025, 0.00125
+      expect(opt.getLearningRate()).toBeCloseTo(0.00125, 10);
+      if (schedule) expect(result.history.map((h) => h.lr)).toEqual([0.01, 0.005, 0.0025, 0.00125]);
+      opt.dispose();
+    }
   });
 });
