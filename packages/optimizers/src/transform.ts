@@ -136,9 +136,6 @@ export function perVariable<V extends StateTree>(
   return [out, nextSlots];
 }
 
-/** A host scalar as a float32 tensor (created inside the caller's tidy). */
-export const sc = (x: number): tf.Scalar => tf.scalar(x, 'float32');
-
 /** Squared global L2 norm of a record, as a scalar tensor (on device). */
 export function globalSquaredNorm(tensors: TensorRecord): tf.Scalar {
   const parts = Object.values(tensors).map((t) => tf.sum(tf.square(t)));
@@ -186,10 +183,4 @@ export function unflattenState(entries: [string[], StateLeaf][]): StateTree {
     });
   }
   return root;
-}
-
-/** `where(mask, a, b)` that broadcasts a scalar bool mask. */
-export function select(cond: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const c = cond.shape.length === a.shape.length ? cond : tf.broadcastTo(cond, a.shape);
-  return tf.where(c as tf.Tensor, a, b);
 }
