@@ -18,6 +18,7 @@ export { WeightMasks, roundHalfEven, slotOf } from './weight-masks.js';
 export { gradualMagnitudePruning, polynomialSparsity, type PruningCallback } from './gradual-magnitude-pruning.js';
 export { lotteryTicketRewind, resetOptimizerState } from './lottery-ticket-rewind.js';
 export { granetRegrow, granetSparsity, deathRate } from './granet-regrow.js';
+export { setPruneRegrow, erdosRenyiDensity } from './set-prune-regrow.js';
 // training callbacks
 export { earlyStopping } from './early-stopping.js';
 export { checkpoint, loadWeights } from './checkpoint.js';

@@ -10,6 +10,7 @@ const params: Record<string, Record<string, unknown>> = {
   'granet-regrow': { finalDensity: 0.5, endStep: 6, frequency: 2, tMax: 6 },
   'rs2-random-subset': { numSamples: 48, ratio: 0.5 },
   dbpm: { numSamples: 48, warmupEpochs: 1 },
+  'set-prune-regrow': { epsilon: 1.5 },
   'metrics-log': { path: `${process.env['TMPDIR'] ?? '/tmp'}/tessera-miners-no-growth.csv` },
   checkpoint: { dir: `${process.env['TMPDIR'] ?? '/tmp'}/tessera-miners-no-growth-ckpt` },
   'color-filter': {},

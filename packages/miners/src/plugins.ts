@@ -21,6 +21,7 @@ import { ngameClusterBatcher } from './ngame-cluster-batcher.js';
 import { progress } from './progress.js';
 import { rs2RandomSubset } from './rs2-random-subset.js';
 import { semiHard } from './semi-hard.js';
+import { setPruneRegrow } from './set-prune-regrow.js';
 
 /** Every plugin of @tessera/miners. */
 export const allPlugins: Plugin[] = [
@@ -34,6 +35,7 @@ export const allPlugins: Plugin[] = [
   gradualMagnitudePruning,
   lotteryTicketRewind,
   granetRegrow,
+  setPruneRegrow,
   largeBatchRegimeCallback,
   // reweighters and selectors
   lossReweighting,

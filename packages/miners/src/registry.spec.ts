@@ -2,8 +2,8 @@ import { createRegistry } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import minersModule from './module.js';
 
-const SELECTION = ['loss-reweighting', 'rs2-random-subset', 'color-filter', 'eata'];
-const PRUNING = ['gradual-magnitude-pruning', 'lottery-ticket-rewind', 'granet-regrow'];
+const SELECTION = ['loss-reweighting', 'rs2-random-subset', 'color-filter', 'eata', 'dbpm', 'ngame-cluster-batcher'];
+const PRUNING = ['gradual-magnitude-pruning', 'lottery-ticket-rewind', 'granet-regrow', 'set-prune-regrow'];
 
 describe('@tessera/miners registry', () => {
   const registry = createRegistry(minersModule);
