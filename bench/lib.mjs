@@ -11,9 +11,9 @@ export const ROOT = path.dirname(BENCH_DIR);
 /** Scratch folder for the weights and batches exported to the PyTorch twins (rewritten every run). */
 export const CACHE_DIR = process.env.BENCH_CACHE ?? path.join(os.tmpdir(), 'tessera-bench');
 
-/** Repetitions: BENCH_REPS (default 10, at least 5) after BENCH_WARMUP (default 3) warm-up steps. */
+/** Repetitions: BENCH_REPS (default 10, at least 5) after BENCH_WARMUP (default 5) warm-up steps. */
 export const REPS = Math.max(5, Number(process.env.BENCH_REPS ?? 10));
-export const WARMUP = Math.max(1, Number(process.env.BENCH_WARMUP ?? 3));
+export const WARMUP = Math.max(1, Number(process.env.BENCH_WARMUP ?? 5));
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -3,7 +3,7 @@
 // table and writes bench/results.json. See bench/README.md.
 //
 //   node bench/run.mjs [--only W1,W2] [--backends wasm,cpu] [--no-torch]
-// Environment: BENCH_REPS (default 10), BENCH_WARMUP (default 3), BENCH_W6_T (default 64,256,1024).
+// Environment: BENCH_REPS (default 10), BENCH_WARMUP (default 5), BENCH_W6_T (default 64,256,1024).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -241,9 +241,30 @@ if (args.includes('--readme')) {
     .filter((x) => x.kernels)
     .map((r) => `- ${r.workload} on ${r.backend}: ${r.kernels.map((k) => `${k.name} ${fmtMs(k.ms)} ms (${(100 * k.share).toFixed(0)} %)`).join(', ')}`)
     .join('\n');
+  // The issue's acceptance checks, computed from this run.
+  const find = (w, b) => results.find((r) => r.workload.startsWith(w) && r.backend === b && !r.error);
+  const def = meta.defaultBackend.name;
+  const torchRow = (w) => results.find((r) => r.workload.startsWith(w) && r.backend.startsWith('PyTorch'));
+  const checks = [];
+  for (const [w, name] of [['W2', 'W2 (transformer)'], ['W1', 'W1 (MLP)']]) {
+    const r = find(w, def);
+    const t = torchRow(w);
+    if (r && t) checks.push(`- ${name} on the default backend (${def}): ${fmtMs(r.msPerStep)} ms/step against PyTorch's ${fmtMs(t.msPerStep)}: **${(r.msPerStep / t.msPerStep).toFixed(2)}×** (target ≤ 3×, stretch 2×).`);
+  }
+  const w4 = find('W4', def);
+  if (w4) checks.push(`- W4 Trainer overhead on ${def}: **${w4.overheadPct.toFixed(1)} %** (target ≤ 3 %); the hand loop with the Trainer's per-step NaN guard (one read of [loss, ‖g‖²]) takes ${fmtMs(w4.handWithNanGuardMsPerStep)} ms against ${fmtMs(w4.referenceMsPerStep)} ms without it.`);
+  const w3 = find('W3', def);
+  if (w3) checks.push(`- W3 adamw / tf.train.adam on ${def}: **${w3.ratio.toFixed(2)}** (target ≤ 1.0).`);
+  for (const r of results.filter((x) => x.workload.startsWith('W5') && x.backend === def && !x.error)) {
+    checks.push(`- ${r.workload}: peak **${fmtBytes(r.peakBytes)}** against ${fmtBytes(r.referencePeakBytes)} naive: **${r.memoryReduction.toFixed(1)}× lower** (target ≥ 10×), ${r.ratio.toFixed(2)}× the naive time; losses ${r.loss.toFixed(6)} vs ${r.referenceLoss.toFixed(6)}.`);
+  }
+  const grown = results.filter((r) => (r.growthTensors ?? 0) !== 0 || (r.growthBytes ?? 0) !== 0);
+  checks.push(`- Memory growth per step: ${grown.length === 0 ? '**none** on every workload and backend (tensors and bytes)' : `**${grown.length} rows grew**: ${grown.map((r) => `${r.workload} on ${r.backend}`).join(', ')}`}.`);
   const block = [
     '<!-- PERFORMANCE:BEGIN (written by `node bench/run.mjs --readme`) -->',
     `Run of ${meta.date} (\`pnpm bench --readme\`): Node ${meta.node}, ${meta.cpus} cores (${meta.cpuModel}), load average ${meta.loadAverageAtStart.map((x) => x.toFixed(1)).join(' / ')} at start and ${meta.loadAverageAtEnd.map((x) => x.toFixed(1)).join(' / ')} at the end, ${meta.seconds.toFixed(0)} s in all. Medians of ${REPS} steps after ${WARMUP} warm-up steps. Default backend of this install: **${meta.defaultBackend.name}** (${meta.defaultBackend.reason}). PyTorch: ${meta.torch ?? 'not available'}.`,
+    '',
+    ...checks,
     '',
     md,
     '',
