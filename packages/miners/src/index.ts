@@ -12,6 +12,7 @@ export { batchHard } from './batch-hard.js';
 export { semiHard } from './semi-hard.js';
 export { gistGuideFilter } from './gist-guide-filter.js';
 export { crossBatchMemory } from './cross-batch-memory.js';
+export { indexHardNegative } from './index-hard-negative.js';
 export { mineHardNegatives, type MineHardNegativesOptions, type MinedNegatives } from './mine-hard-negatives.js';
 // pruning and rewind callbacks
 export { WeightMasks, roundHalfEven, slotOf } from './weight-masks.js';

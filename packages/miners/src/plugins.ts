@@ -11,6 +11,7 @@ import { gistGuideFilter } from './gist-guide-filter.js';
 import { gradualMagnitudePruning } from './gradual-magnitude-pruning.js';
 import { granetRegrow } from './granet-regrow.js';
 import { hardNegative } from './hard-negative.js';
+import { indexHardNegative } from './index-hard-negative.js';
 import { largeBatchRegimeCallback } from './large-batch-regime.js';
 import { lossFreeBalancing } from './loss-free-balancing.js';
 import { lossReweighting } from './loss-reweighting.js';
@@ -31,6 +32,7 @@ export const allPlugins: Plugin[] = [
   semiHard,
   gistGuideFilter,
   crossBatchMemory,
+  indexHardNegative,
   // pruning and rewind
   gradualMagnitudePruning,
   lotteryTicketRewind,

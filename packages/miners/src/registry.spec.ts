@@ -9,7 +9,7 @@ describe('@tessera/miners registry', () => {
   const registry = createRegistry(minersModule);
 
   it('registers the miners, reweighters, pruning and training callbacks by name', () => {
-    expect(registry.list('miner').map((m) => m.name).sort()).toEqual(['batch-hard', 'cross-batch-memory', 'gist-guide-filter', 'hard-negative', 'semi-hard']);
+    expect(registry.list('miner').map((m) => m.name).sort()).toEqual(['batch-hard', 'cross-batch-memory', 'gist-guide-filter', 'hard-negative', 'index-hard-negative', 'semi-hard']);
     const callbacks = registry.list('callback').map((m) => m.name);
     for (const name of [...SELECTION, ...PRUNING, 'large-batch-regime', 'early-stopping', 'checkpoint', 'progress', 'metrics-log', 'ema-swap', 'nan-guard']) {
       expect(callbacks).toContain(name);
