@@ -21,25 +21,32 @@ export function median(xs) {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+/** Warm-up lasts at least this long (ms): V8 tiers wasm and JS up to optimised code in the background. */
+export const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
+
 /**
  * Times `step` (async; it must end with a read of its result so that the
- * time includes the computation): `warmup` untimed calls, then `reps` timed
+ * time includes the computation): warm-up calls until both `warmup` calls and
+ * `warmupMs` milliseconds are done (at most 300 calls), then `reps` timed
  * ones. Checks that neither the tensor count nor the bytes grow between the
  * end of the warm-up and the end of the run.
  */
-export async function measure(step, { warmup = WARMUP, reps = REPS } = {}) {
-  for (let i = 0; i < warmup; i++) await step(i);
+export async function measure(step, { warmup = WARMUP, reps = REPS, warmupMs = WARMUP_MS } = {}) {
+  const w0 = performance.now();
+  let i = 0;
+  while (i < warmup || (performance.now() - w0 < warmupMs && i < 300)) await step(i++);
   const m0 = tf.memory();
   const times = [];
-  for (let i = 0; i < reps; i++) {
+  for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
-    await step(warmup + i);
+    await step(i + r);
     times.push(performance.now() - t0);
   }
   const m1 = tf.memory();
   return {
     msPerStep: median(times),
     times,
+    warmupSteps: i,
     growthTensors: m1.numTensors - m0.numTensors,
     growthBytes: m1.numBytes - m0.numBytes,
   };

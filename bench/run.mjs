@@ -94,11 +94,11 @@ function torchAvailable() {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function runTwin(which) {
+function runTwin(which, threads) {
   const r = spawnSync(PYTHON, [path.join(BENCH_DIR, 'torch', 'twins.py'), which, CACHE_DIR, String(REPS), String(WARMUP)], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', BENCH_TORCH_THREADS: String(os.cpus().length) },
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', BENCH_TORCH_THREADS: String(threads) },
     timeout: 300_000,
   });
   if (r.status !== 0) {
@@ -165,17 +165,31 @@ for (const b of backends) {
 meta.torch = torchAvailable();
 if (meta.torch) {
   const twinsWanted = [...new Set(rows.map((r) => r.twin).filter(Boolean))];
+  // torch.set_num_threads(cores) as the issue asks, and 1 thread: on a shared machine the
+  // 2-thread pool can be several times slower than one thread. The faster is the reference.
+  const threadCounts = [...new Set([os.cpus().length, 1])];
   const twins = {};
+  const torchRows = [];
   for (const t of twinsWanted) {
-    log(`bench: PyTorch twin ${t}`);
-    twins[t] = runTwin(t);
+    const runs = [];
+    for (const th of threadCounts) {
+      log(`bench: PyTorch twin ${t} (${th} thread${th > 1 ? 's' : ''})`);
+      const res = runTwin(t, th);
+      if (res) runs.push({ ...res, label: `PyTorch ${meta.torch} (${th} thread${th > 1 ? 's' : ''})` });
+    }
+    if (runs.length === 0) continue;
+    twins[t] = runs.reduce((best, x) => (x.msPerStep < best.msPerStep ? x : best));
+    const src = rows.find((r) => r.twin === t);
+    for (const x of runs) {
+      torchRows.push({ workload: src.workload, backend: x.label, msPerStep: x.msPerStep, times: x.times, ...(x.loss0 !== undefined ? { loss0: x.loss0 } : {}) });
+    }
   }
-  const torchLabel = `PyTorch ${meta.torch} (${os.cpus().length} threads)`;
+  meta.torchFastest = Object.fromEntries(Object.entries(twins).map(([t, x]) => [t, x.label]));
   for (const r of rows) {
     const tw = r.twin && twins[r.twin];
     if (!tw || r.error) continue;
     if (r.reference === undefined) {
-      r.reference = torchLabel;
+      r.reference = `${tw.label}, the faster`;
       r.referenceMsPerStep = tw.msPerStep;
       r.ratio = r.msPerStep / tw.msPerStep;
       if (tw.loss0 !== undefined) r.referenceLoss0 = tw.loss0;
@@ -183,11 +197,7 @@ if (meta.torch) {
       r.torchMsPerStep = tw.msPerStep;
     }
   }
-  for (const [t, tw] of Object.entries(twins)) {
-    if (!tw) continue;
-    const src = rows.find((r) => r.twin === t);
-    rows.push({ workload: src.workload, backend: torchLabel, msPerStep: tw.msPerStep, times: tw.times, ...(tw.loss0 !== undefined ? { loss0: tw.loss0 } : {}) });
-  }
+  rows.push(...torchRows);
 }
 meta.loadAverageAtEnd = os.loadavg();
 meta.seconds = (Date.now() - started) / 1000;
@@ -244,12 +254,13 @@ if (args.includes('--readme')) {
   // The issue's acceptance checks, computed from this run.
   const find = (w, b) => results.find((r) => r.workload.startsWith(w) && r.backend === b && !r.error);
   const def = meta.defaultBackend.name;
-  const torchRow = (w) => results.find((r) => r.workload.startsWith(w) && r.backend.startsWith('PyTorch'));
+  const torchRow = (w) =>
+    results.filter((r) => r.workload.startsWith(w) && r.backend.startsWith('PyTorch')).reduce((best, x) => (!best || x.msPerStep < best.msPerStep ? x : best), undefined);
   const checks = [];
   for (const [w, name] of [['W2', 'W2 (transformer)'], ['W1', 'W1 (MLP)']]) {
     const r = find(w, def);
     const t = torchRow(w);
-    if (r && t) checks.push(`- ${name} on the default backend (${def}): ${fmtMs(r.msPerStep)} ms/step against PyTorch's ${fmtMs(t.msPerStep)}: **${(r.msPerStep / t.msPerStep).toFixed(2)}×** (target ≤ 3×, stretch 2×).`);
+    if (r && t) checks.push(`- ${name} on the default backend (${def}): ${fmtMs(r.msPerStep)} ms/step against ${t.backend}'s ${fmtMs(t.msPerStep)}: **${(r.msPerStep / t.msPerStep).toFixed(2)}×** (target ≤ 3×, stretch 2×).`);
   }
   const w4 = find('W4', def);
   if (w4) checks.push(`- W4 Trainer overhead on ${def}: **${w4.overheadPct.toFixed(1)} %** (target ≤ 3 %); the hand loop with the Trainer's per-step NaN guard (one read of [loss, ‖g‖²]) takes ${fmtMs(w4.handWithNanGuardMsPerStep)} ms against ${fmtMs(w4.referenceMsPerStep)} ms without it.`);

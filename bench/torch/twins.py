@@ -39,13 +39,20 @@ def load(cache, name):
     return doc["meta"], tensors
 
 
+WARMUP_MS = float(os.environ.get("BENCH_WARMUP_MS", 1500))
+
+
 def measure(step, reps, warmup):
-    for i in range(warmup):
+    # Same warm-up rule as bench/lib.mjs: `warmup` steps and WARMUP_MS, at most 300 steps.
+    w0 = time.perf_counter()
+    i = 0
+    while i < warmup or ((time.perf_counter() - w0) * 1000 < WARMUP_MS and i < 300):
         step(i)
+        i += 1
     times = []
-    for i in range(reps):
+    for r in range(reps):
         t0 = time.perf_counter()
-        step(warmup + i)
+        step(i + r)
         times.append((time.perf_counter() - t0) * 1000)
     return float(np.median(times)), times
 

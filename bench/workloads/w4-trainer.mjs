@@ -7,7 +7,8 @@ import { median, REPS, WARMUP } from '../lib.mjs';
 import { BATCH, buildMlp } from './w1-mlp.mjs';
 import { loadDigits } from '../lib.mjs';
 
-const ROUNDS = 3;
+/** Rounds of (Trainer, hand loop, hand loop + NaN guard); round 0 only warms up (JIT and wasm tier-up). */
+const ROUNDS = 4;
 
 export async function run({ registry, backend, modules }) {
   const d = loadDigits();
@@ -45,7 +46,7 @@ export async function run({ registry, backend, modules }) {
         progress: false,
         callbacks: [timer],
       });
-      for (let i = WARMUP; i < stamps.length; i++) trainerTimes.push(stamps[i] - stamps[i - 1]);
+      if (round > 0) for (let i = WARMUP; i < stamps.length; i++) trainerTimes.push(stamps[i] - stamps[i - 1]);
       growth.tensors = Math.max(growth.tensors, mems[mems.length - 1].numTensors - mems[WARMUP].numTensors);
       growth.bytes = Math.max(growth.bytes, mems[mems.length - 1].numBytes - mems[WARMUP].numBytes);
       model.dispose();
@@ -78,7 +79,7 @@ export async function run({ registry, backend, modules }) {
         }
         const now = performance.now();
         if (s === WARMUP - 1) m0 = tf.memory();
-        if (s >= WARMUP) (guard ? guardTimes : handTimes).push(now - last);
+        if (s >= WARMUP && round > 0) (guard ? guardTimes : handTimes).push(now - last);
         last = now;
       }
       const m1 = tf.memory();

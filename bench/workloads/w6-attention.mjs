@@ -36,7 +36,7 @@ export async function run({ registry, backend, backendName }) {
           const g = pass();
           await g[0].data();
           tf.dispose(g);
-        }, { warmup: 1, reps: 5 });
+        }, { warmup: 1, reps: 5, warmupMs: 300 });
         if (name === 'softmax') {
           softmaxMs = m.msPerStep;
           softmaxPeak = info.peakBytes;
