@@ -43,7 +43,7 @@ for (const [id, load] of Object.entries(workloads)) {
   const t0 = performance.now();
   try {
     const mod = await load();
-    const produced = await mod.run({ registry, modules, backend: label, twinExport: flag('export'), profile: flag('profile') });
+    const produced = await mod.run({ registry, modules, backend: label, backendName, twinExport: flag('export'), profile: flag('profile') });
     rows.push(...produced);
   } catch (e) {
     process.stderr.write(`bench: ${id} on ${label} failed: ${e.stack ?? e}\n`);
