@@ -249,7 +249,7 @@ if (args.includes('--readme')) {
   ].join('\n');
   const kernels = rows
     .filter((x) => x.kernels)
-    .map((r) => `- ${r.workload} on ${r.backend}: ${r.kernels.map((k) => `${k.name} ${fmtMs(k.ms)} ms (${(100 * k.share).toFixed(0)} %)`).join(', ')}`)
+    .map((r) => `- ${r.workload} on ${r.backend} (${r.kernelCalls} kernel calls, ${fmtMs(r.kernelMs)} ms of kernel time in the profiled step): ${r.kernels.map((k) => `${k.name} ${fmtMs(k.ms)} ms (${(100 * k.share).toFixed(0)} %)`).join(', ')}`)
     .join('\n');
   // The issue's acceptance checks, computed from this run.
   const find = (w, b) => results.find((r) => r.workload.startsWith(w) && r.backend === b && !r.error);

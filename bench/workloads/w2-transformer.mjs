@@ -120,5 +120,7 @@ export async function run({ registry, backend, twinExport, label = 'W2 char-tran
   tf.dispose(batches.flatMap((b) => [b.x, b.y]));
   opt.dispose();
   model.dispose();
-  return [{ workload: label, backend, ...m, peakBytes: info.peakBytes, loss0, twin: 'w2', ...(kernels ? { kernels } : {}) }];
+  const kernelCalls = info.kernels.length;
+  const kernelMs = info.kernels.reduce((a, k) => a + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0), 0);
+  return [{ workload: label, backend, ...m, peakBytes: info.peakBytes, kernelCalls, kernelMs, loss0, twin: 'w2', ...(kernels ? { kernels } : {}) }];
 }
