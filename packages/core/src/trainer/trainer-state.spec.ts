@@ -3,17 +3,19 @@ import { describe, expect, it } from 'vitest';
 import type { TrainableModel } from '../contracts/model.js';
 import { captureCheckpoint, restoreCheckpoint, type LoopState } from './trainer-state.js';
 
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
 /** An optimizer whose state is named after variables, like tfjs' own and Tessera's. */
 class NamedStateOptimizer extends tf.Optimizer {
-  state: tf.NamedTensor[] = [];
-  static override get className() {
+  state: NamedTensor[] = [];
+  static get className() {
     return 'NamedStateOptimizer';
   }
   override applyGradients(): void {}
   override async getWeights() {
     return this.state;
   }
-  override async setWeights(w: tf.NamedTensor[]) {
+  override async setWeights(w: NamedTensor[]) {
     this.state = w.map((x) => ({ name: x.name, tensor: tf.clone(x.tensor) }));
   }
   override getConfig() {
