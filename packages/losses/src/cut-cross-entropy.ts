@@ -115,7 +115,7 @@ export const cutCrossEntropy = defineLoss({
   paper: { title: 'Cut Your Losses in Large-Vocabulary Language Models', arxiv: '2411.09009', year: 2025 },
   io: { required: ['embeddings', 'classifier', 'labels'], optional: ['weights'], output: 'embeddings', target: 'labels' },
   params: z.strictObject({
-    chunkSize: z.number().int().min(1).max(1 << 20).default(4096).describe('Vocabulary rows processed at once (memory O(N·chunkSize)).'),
+    chunkSize: z.number().int().min(1).max(1 << 20).default(1024).describe('Vocabulary rows processed at once (memory O(N·chunkSize)).'),
     ignoreIndex: z.number().int().default(-100).describe('Samples whose class id equals this are ignored (zero loss and gradient, not counted in the mean).'),
     softcap: z.number().positive().max(1e6).nullable().default(null).describe('Logit soft-cap s: logits become s·tanh(logits/s); null = none.'),
   }),
