@@ -188,6 +188,7 @@ export class Trainer {
     try {
       for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
       const t0 = this.clock.now();
+      let lastYield = t0;
       outer: while (loop.epoch < epochs) {
         // Reproduce this epoch's order from the RNG state at its start (exact resume mid-epoch).
         const resumingMidEpoch = loop.batchInEpoch > 0;
@@ -231,8 +232,12 @@ export class Trainer {
           reporter.update(loop.step, { loss: outcome.loss, ...(logs['val_loss'] !== undefined ? { val_loss: logs['val_loss'] } : {}) });
           if (opts.evaluateEvery && loop.step % opts.evaluateEvery === 0) await evaluate();
           if (opts.checkpoint?.everySteps && loop.step % opts.checkpoint.everySteps === 0) await saveCheckpoint();
-          // Let signal handlers and timers run: tfjs' data() can resolve without leaving the microtask queue.
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          // Let signal handlers and timers run (tfjs' data() can resolve without leaving the
+          // microtask queue), at most every 25 ms: a macrotask turn per step costs measurable time.
+          if (this.clock.now() - lastYield >= 25) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            lastYield = this.clock.now();
+          }
           if (opts.signal?.aborted) stopReason = 'interrupted';
           if (stopReason) break outer;
         }
