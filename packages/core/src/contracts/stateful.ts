@@ -8,7 +8,10 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 export interface Stateful {
   /** A key unique within one run, e.g. `loss:aldr-kl`. Defaults to `<kind>:<name>`. */
   readonly stateKey?: string;
-  /** The state as named tensors (the caller must not dispose them). */
+  /**
+   * The state as named tensors: the plugin's own (which the caller leaves alone) or tensors
+   * built by this call (which the caller frees once read).
+   */
   getState(): Record<string, Tensor>;
   /** Replaces the state; the plugin copies what it keeps and disposes what it replaces. */
   setState(state: Record<string, Tensor>): void;

@@ -26,6 +26,20 @@ class NamedStateOptimizer extends tf.Optimizer {
 const loop: LoopState = { step: 3, epoch: 0, batchInEpoch: 3, epochRngState: [1, 2, 3, 4], rngState: [1, 2, 3, 4], history: [] };
 
 describe('checkpoint state', () => {
+  it('frees the state tensors a plugin builds in getState, and keeps its own', async () => {
+    const own = tf.tensor1d([1, 2]);
+    const plugin = { getState: () => ({ own, built: tf.scalar(7) }), setState: () => {} };
+    const v = tf.variable(tf.ones([1]), true, `state_probe_${Date.now()}`);
+    const model: TrainableModel = { trainableVariables: [v], forward: (x) => x as tf.Tensor };
+    const opt = new NamedStateOptimizer();
+    await captureCheckpoint(model, opt, [{ key: 'p', plugin }], loop);
+    const before = tf.memory().numTensors;
+    const data = await captureCheckpoint(model, opt, [{ key: 'p', plugin }], loop);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(own.isDisposed).toBe(false);
+    expect(Array.from(data.tensors['plugin/p/built']!.values)).toEqual([7]);
+  });
+
   it('renames optimizer state to the variables of the rebuilt model, by position', async () => {
     const a = tf.variable(tf.ones([2]), true, 'dense_Dense1/kernel');
     const b = tf.variable(tf.zeros([1]), true, 'dense_Dense1/bias');

@@ -53,9 +53,15 @@ export async function captureCheckpoint(
   tf.dispose(optWeights.map((w) => w.tensor).filter((t) => t.id > firstNewId && !(t instanceof tf.Variable)));
   const pluginKeys: Record<string, string[]> = {};
   for (const { key, plugin } of stateful) {
+    // Plugins may hand out their own tensors or build fresh ones (a scalar of a JS number):
+    // free exactly those the call created.
+    const probeState = tf.scalar(0);
+    const firstStateId = probeState.id;
+    probeState.dispose();
     const state = plugin.getState();
     pluginKeys[key] = Object.keys(state);
     for (const [k, t] of Object.entries(state)) tensors[`plugin/${key}/${k}`] = await serialize(t);
+    tf.dispose(Object.values(state).filter((t) => t.id > firstStateId && !(t instanceof tf.Variable)));
   }
   return {
     step: loop.step,
