@@ -33,6 +33,22 @@ async function serialize(t: tf.Tensor): Promise<SerializedTensor> {
 
 const toTensor = (s: SerializedTensor): tf.Tensor => tf.tensor(s.values, [...s.shape], s.dtype);
 
+/** The id the next tensor will get (tfjs numbers tensors in creation order). */
+function nextTensorId(): number {
+  const probe = tf.scalar(0);
+  probe.dispose();
+  return probe.id + 1;
+}
+
+/**
+ * Frees the tensors of `returned` that were created at or after `firstId`
+ * (by the call that returned them); tensors the caller's plugin already held,
+ * and variables, are left alone.
+ */
+function disposeCreatedSince(returned: readonly tf.Tensor[], firstId: number): void {
+  tf.dispose(returned.filter((t) => t.id >= firstId && !t.isDisposed && !(t instanceof tf.Variable)));
+}
+
 /** Reads model, optimizer and plugin state into a checkpoint (host copies; the originals stay). */
 export async function captureCheckpoint(
   model: TrainableModel,
@@ -45,23 +61,18 @@ export async function captureCheckpoint(
   for (let i = 0; i < vars.length; i++) tensors[`model/${i}`] = await serialize(vars[i]!);
   // getWeights may return the optimizer's own tensors or fresh ones (tfjs
   // creates the iteration count anew): free exactly those created by the call.
-  const probe = tf.scalar(0);
-  const firstNewId = probe.id;
-  probe.dispose();
+  const optStart = nextTensorId();
   const optWeights = await optimizer.getWeights();
   for (let i = 0; i < optWeights.length; i++) tensors[`optimizer/${i}`] = await serialize(optWeights[i]!.tensor);
-  tf.dispose(optWeights.map((w) => w.tensor).filter((t) => t.id > firstNewId && !(t instanceof tf.Variable)));
+  disposeCreatedSince(optWeights.map((w) => w.tensor), optStart);
   const pluginKeys: Record<string, string[]> = {};
   for (const { key, plugin } of stateful) {
-    // Plugins may hand out their own tensors or build fresh ones (a scalar of a JS number):
-    // free exactly those the call created.
-    const probeState = tf.scalar(0);
-    const firstStateId = probeState.id;
-    probeState.dispose();
+    // Plugins may hand out their own tensors or build fresh ones (a scalar of a JS number).
+    const stateStart = nextTensorId();
     const state = plugin.getState();
     pluginKeys[key] = Object.keys(state);
     for (const [k, t] of Object.entries(state)) tensors[`plugin/${key}/${k}`] = await serialize(t);
-    tf.dispose(Object.values(state).filter((t) => t.id > firstStateId && !(t instanceof tf.Variable)));
+    disposeCreatedSince(Object.values(state), stateStart);
   }
   return {
     step: loop.step,
