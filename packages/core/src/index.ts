@@ -48,6 +48,7 @@ export {
 
 export { checkTensor, requireInput, optionalInput, checkSameShape, checkDim, type TensorSpec } from './util/check-tensor.js';
 export { closestNames, suggestion } from './util/closest-names.js';
+export { stopGradient } from './util/stop-gradient.js';
 
 export { useBackend, currentBackend, chosenBackend, type BackendName, type BackendChoice } from './backend/use-backend.js';
 export { BackendServiceToken, autoBackendService, type BackendService } from './backend/backend-service.js';

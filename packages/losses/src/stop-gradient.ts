@@ -7,16 +7,8 @@ export function customGrad<A extends tf.Tensor[]>(fn: (...args: [...A, tf.GradSa
   return tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: A) => tf.Tensor;
 }
 
-/**
- * Identity forward, zero gradient (tfjs-core has no `stopGradient`). Used for
- * detached quantities (`.detach()` / `.data` in the reference code).
- */
-export function stopGradient<T extends tf.Tensor>(x: T): T {
-  return customGrad<[tf.Tensor]>((v, save) => {
-    save([v]);
-    return { value: tf.clone(v), gradFunc: (_dy, saved) => tf.zerosLike(saved[0]!) };
-  })(x) as T;
-}
+/** Identity forward, zero gradient: core's, re-exported for the losses' detached quantities. */
+export { stopGradient } from '@tessera/core';
 
 /**
  * A boolean mask computed from `x` outside the gradient tape: comparison

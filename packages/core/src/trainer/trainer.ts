@@ -20,6 +20,7 @@ import type { FitOptions, FitResult, StepRecord } from './fit-options.js';
 import { FrozenOutputs } from './frozen-outputs.js';
 import { clipByGlobalNorm, clipByValue, firstNonFinite, globalNormSquared } from './gradient-ops.js';
 import { resolveRef } from './plugin-ref.js';
+import { stopGradient } from '../util/stop-gradient.js';
 import { captureCheckpoint, restoreCheckpoint, type LoopState, type StatefulEntry } from './trainer-state.js';
 
 export type { FitOptions, FitResult } from './fit-options.js';
@@ -28,11 +29,6 @@ export type { PluginRef } from './plugin-ref.js';
 /** The DI token of the trainer (transient: one per `get`). */
 export const TrainerToken: ServiceIdentifier<Trainer> = Symbol.for('@tessera/core/Trainer');
 
-/** Stops gradients: identity forward, zero backward (tfjs-core has no `stopGradient`). */
-const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
-  value: tf.clone(x),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
 function positiveInt(v: number | undefined, name: string, dflt: number): number {
   const n = v ?? dflt;
