@@ -23,7 +23,7 @@ export interface TensorData {
 
 /**
  * A {@link Dataset} over tensors held in memory; batches are `tf.gather`s
- * along axis 0. The tensors stay owned by the caller.
+ * along axis 0 (a `tf.slice` when the indices are consecutive). The tensors stay owned by the caller.
  */
 export function tensorDataset(data: TensorData): Dataset {
   const all: [string, tf.Tensor][] = [];
@@ -39,16 +39,20 @@ export function tensorDataset(data: TensorData): Dataset {
   return {
     size,
     batch(indices) {
-      const idx = tf.tensor1d(Int32Array.from(indices), 'int32');
+      // A run of consecutive rows (unshuffled data) is a slice: no index tensor, no gather.
+      const n = indices.length;
+      const first = indices[0] ?? 0;
+      const consecutive = n > 0 && first >= 0 && first + n <= size && indices.every((v, i) => v === first + i);
+      const idx = consecutive ? undefined : tf.tensor1d(Int32Array.from(indices), 'int32');
       try {
-        const take = (t: tf.Tensor) => tf.gather(t, idx);
+        const take = (t: tf.Tensor) => (idx ? tf.gather(t, idx) : tf.slice(t, first, n));
         const x: ModelInput =
           data.x instanceof tf.Tensor ? take(data.x) : Object.fromEntries(Object.entries(data.x).map(([k, v]) => [k, take(v)]));
         const fields: LossInputs = {};
         for (const [k, v] of Object.entries(data.fields ?? {})) if (v) fields[k] = take(v);
         return { x, ...(data.y ? { y: take(data.y) } : {}), fields, size: indices.length };
       } finally {
-        idx.dispose();
+        idx?.dispose();
       }
     },
   };

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { packSquaredNorm } from '../backend/kernels/pack-squared-norm.js';
 
-/** Σ‖g‖² over all gradients, a scalar (stays on the device). */
+/** Σ‖g‖² over all gradients, a scalar (stays on the device; one fused kernel on cpu and wasm). */
 export function globalNormSquared(grads: tf.NamedTensorMap): tf.Scalar {
-  return tf.tidy(() => {
-    const parts = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    return (parts.length ? tf.addN(parts) : tf.scalar(0)) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.reshape(packSquaredNorm([], Object.values(grads)), []) as tf.Scalar);
 }
 
 /**

@@ -18,7 +18,8 @@ import { RngToken, type Rng } from '../services/rng.js';
 import { batchTensors, isDataset, tensorDataset, type Dataset } from './dataset.js';
 import type { FitOptions, FitResult, StepRecord } from './fit-options.js';
 import { FrozenOutputs } from './frozen-outputs.js';
-import { clipByGlobalNorm, clipByValue, firstNonFinite, globalNormSquared } from './gradient-ops.js';
+import { clipByGlobalNorm, clipByValue, firstNonFinite } from './gradient-ops.js';
+import { packSquaredNorm } from '../backend/kernels/pack-squared-norm.js';
 import { resolveRef } from './plugin-ref.js';
 import { stopGradient } from '../util/stop-gradient.js';
 import { captureCheckpoint, restoreCheckpoint, type LoopState, type StatefulEntry } from './trainer-state.js';
@@ -444,9 +445,10 @@ export class Trainer {
 
     // One host read per step: the loss, the gradient norm and the selection weight.
     const check = tf.tidy(() =>
-      tf.stack([lossValue, grads ? globalNormSquared(grads) : tf.scalar(0), selected.length ? tf.addN(selected) : tf.scalar(1)]),
+      packSquaredNorm(selected.length ? [lossValue, selected.length === 1 ? selected[0]! : tf.addN(selected)] : [lossValue], grads ? Object.values(grads) : []),
     );
-    const [lv, normSq, wsum] = Array.from(await check.data());
+    const read = await check.data();
+    const [lv, normSq, wsum] = read.length === 3 ? [read[0]!, read[2]!, read[1]!] : [read[0]!, read[1]!, 1];
     check.dispose();
     tf.dispose(selected);
     const finalize = () => {

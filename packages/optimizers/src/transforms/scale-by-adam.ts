@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { perVariable, type GradientTransformation, type StateTree } from '../transform.js';
+import { adamUpdate } from '@tessera/core';
+import { needParams, paramOf, perVariable, type GradientTransformation, type StateTree } from '../transform.js';
+import { maskSelects, type DecayMask } from './add-decayed-weights.js';
 
 export interface ScaleByAdamOptions {
   /** Decay of the first moment (default 0.9). */
@@ -18,6 +20,12 @@ export interface ScaleByAdamOptions {
    * fewer full-size ops per variable). Used by the `adam` optimizer.
    */
   fusedLearningRate?: () => number;
+  /**
+   * Fused decoupled weight decay (needs `fusedLearningRate`): adds −lr()·λ·θ to the output for
+   * the variables `mask` selects, what `chain(scaleByAdam(), addDecayedWeights(λ, mask),
+   * scaleByLearningRate(lr))` computes. Used by the `adamw` optimizer.
+   */
+  fusedWeightDecay?: { rate: number; mask?: DecayMask };
 }
 
 /**
@@ -38,30 +46,47 @@ export interface ScaleByAdamOptions {
  * @see https://arxiv.org/abs/1412.6980
  */
 export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformation {
-  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false, nesterov = false, fusedLearningRate } = opts;
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, amsgrad = false, nesterov = false, fusedLearningRate, fusedWeightDecay } = opts;
+  if (fusedWeightDecay && !fusedLearningRate) throw new TypeError('scaleByAdam: fusedWeightDecay needs fusedLearningRate (the decay is scaled by the learning rate).');
   return {
     init(params) {
       const s: StateTree = {};
       for (const [name, p] of Object.entries(params)) s[name] = fresh(p);
       return { slots: s };
     },
-    update(updates, state) {
-      const [out, slots] = perVariable(updates, state.slots as StateTree | undefined, (g) => fresh(g), (g, slot) => {
+    update(updates, state, params) {
+      const decay = fusedWeightDecay && fusedWeightDecay.rate !== 0 ? fusedWeightDecay : undefined;
+      const ps = decay ? needParams(params, 'scaleByAdam (fusedWeightDecay)') : undefined;
+      const [out, slots] = perVariable(updates, state.slots as StateTree | undefined, (g) => fresh(g), (g, slot, name) => {
         const t = (slot.count as number) + 1;
-        const m = tf.add(tf.mul(slot.m as tf.Tensor, beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(slot.v as tf.Tensor, beta2), tf.mul(tf.square(g), 1 - beta2));
         const bc1 = 1 - Math.pow(beta1, t);
         const bc2 = 1 - Math.pow(beta2, t);
+        if (fusedLearningRate && !nesterov) {
+          // m/bc1 / (√v/√bc2 + ε) = m·(√bc2/bc1) / (√v + ε√bc2): one scalar factor, and the whole
+          // step (moments, update, decay) in one fused kernel on cpu and wasm (core's adamUpdate).
+          const sb2 = Math.sqrt(bc2);
+          const lr = fusedLearningRate();
+          const p = ps ? paramOf(ps, name, 'scaleByAdam') : undefined;
+          const decays = decay !== undefined && p !== undefined && maskSelects(decay.mask, name, p);
+          const r = adamUpdate({
+            grad: g,
+            m: slot.m as tf.Tensor,
+            v: slot.v as tf.Tensor,
+            ...(amsgrad ? { vMax: slot.vMax as tf.Tensor } : {}),
+            ...(decays ? { param: p, decay: -lr * decay!.rate } : {}),
+            beta1,
+            beta2,
+            stepSize: (-lr * sb2) / bc1,
+            epsilon: epsilon * sb2,
+          });
+          const next: StateTree = { m: r.m, v: r.v, count: t };
+          if (r.vMax) next.vMax = r.vMax;
+          return [r.update, next];
+        }
+        const m = tf.add(tf.mul(slot.m as tf.Tensor, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(slot.v as tf.Tensor, beta2), tf.mul(tf.square(g), 1 - beta2));
         let vMax: tf.Tensor | undefined;
         if (amsgrad) vMax = tf.maximum(slot.vMax as tf.Tensor, v);
-        if (fusedLearningRate && !nesterov) {
-          // m/bc1 / (√v/√bc2 + ε) = m·(√bc2/bc1) / (√v + ε√bc2): one scalar factor, 5 ops instead of 7.
-          const sb2 = Math.sqrt(bc2);
-          const u = tf.div(tf.mul(m, (-fusedLearningRate() * sb2) / bc1), tf.add(tf.sqrt(vMax ?? v), epsilon * sb2));
-          const next: StateTree = { m, v, count: t };
-          if (vMax) next.vMax = vMax;
-          return [u, next];
-        }
         const denom = tf.add(tf.mul(tf.sqrt(vMax ?? v), 1 / Math.sqrt(bc2)), epsilon);
         const num = nesterov
           ? tf.add(tf.mul(m, beta1 / (1 - Math.pow(beta1, t + 1))), tf.mul(g, (1 - beta1) / bc1))

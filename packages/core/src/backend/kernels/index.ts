@@ -12,6 +12,9 @@ export { fastWasmBatchMatMul, wasmBatchMatMulStats } from './wasm-batch-mat-mul.
 export { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 export { broadcastBinary, fastCpuBroadcastBinary } from './cpu-broadcast-binary.js';
 export { fastCpuBatchMatMul } from './cpu-batch-mat-mul.js';
+export { adamUpdate, adamUpdateKernel, ADAM_UPDATE } from './adam-update.js';
+export { packSquaredNorm, packSquaredNormKernel, PACK_SQUARED_NORM } from './pack-squared-norm.js';
+export { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel, HOST_MEMORY_BACKENDS } from './host-memory.js';
 export { fastWasmIdentity, fastWasmPow, fastWasmTanh, fastWasmTile } from './wasm-elementwise.js';
 
 /** Kernels replaced on every backend that Tessera fills in (and on cpu), because tfjs' own is asymptotically slow. */
@@ -64,6 +67,10 @@ function replace(kernelName: string, backendName: string, make: (own: KernelConf
  * - on `wasm`, `BatchMatMul` is replaced by {@link fastWasmBatchMatMul}, and
  *   `Tile`, `Pow` (small integer exponents) and `Tanh` by compositions of
  *   the backend's fast kernels, `Identity` by a shared buffer (see wasm-elementwise.ts).
+ *
+ * Fused kernels for cpu and wasm ({@link adamUpdate}'s `TesseraAdamUpdate`, a WebAssembly SIMD
+ * loop on wasm, and {@link packSquaredNorm}'s `TesseraPackSquaredNorm`) are registered on first
+ * use; `TESSERA_FUSED_KERNELS=off` runs their op compositions instead.
  *
  * Nothing is done for `tensorflow` (native kernels, complete). Setting
  * `TESSERA_WASM_KERNELS=off` keeps tfjs' own wasm kernels (for comparisons);

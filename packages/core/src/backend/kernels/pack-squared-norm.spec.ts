@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useBackend } from '../use-backend.js';
+import { PACK_SQUARED_NORM, packSquaredNorm } from './pack-squared-norm.js';
+
+describe.each(['cpu', 'wasm'] as const)('packSquaredNorm on %s', (backend) => {
+  afterEach(() => {
+    delete process.env['TESSERA_FUSED_KERNELS'];
+  });
+
+  it('packs [s₀, …, Σ x²] in one kernel call, equal to the op composition', async () => {
+    await useBackend(backend, { quiet: true });
+    const loss = tf.scalar(2.5);
+    const w = tf.tensor1d([7]);
+    const a = tf.tensor2d([[1, 2], [3, 4]]); // 30
+    const b = tf.tensor1d([0.5, -0.5, 3]); // 9.5
+    const before = { tensors: tf.memory().numTensors, ids: tf.backend().numDataIds() };
+    const profile = await tf.profile(() => packSquaredNorm([loss, w], [a, b]));
+    expect(profile.kernels.map((k) => k.name)).toEqual([PACK_SQUARED_NORM]);
+    tf.dispose((profile as unknown as { result: tf.Tensor }).result);
+    const fused = packSquaredNorm([loss, w], [a, b]);
+    process.env['TESSERA_FUSED_KERNELS'] = 'off';
+    const composed = packSquaredNorm([loss, w], [a, b]);
+    for (const r of [fused, composed]) {
+      expect(r.shape).toEqual([3]);
+      expect(Array.from(r.dataSync())).toEqual([2.5, 7, 39.5]);
+    }
+    tf.dispose([fused, composed]);
+    expect(tf.memory().numTensors).toBe(before.tensors);
+    expect(tf.backend().numDataIds()).toBe(before.ids);
+    tf.dispose([loss, w, a, b]);
+  });
+
+  it('sums many elements in float64 and propagates NaN and ±Inf', async () => {
+    await useBackend(backend, { quiet: true });
+    const n = 100_001;
+    const big = tf.fill([n], 0.1);
+    const [s] = Array.from(packSquaredNorm([], [big]).dataSync());
+    expect(s).toBeCloseTo(Math.fround(0.1) ** 2 * n, 2);
+    const nan = tf.tensor1d([1, NaN, 2]);
+    const inf = tf.tensor1d([1, -Infinity]);
+    expect(packSquaredNorm([tf.scalar(1)], [big, nan]).dataSync()[1]).toBeNaN();
+    expect(packSquaredNorm([], [inf]).dataSync()[0]).toBe(Infinity);
+    expect(packSquaredNorm([tf.scalar(NaN)], []).dataSync()[0]).toBeNaN();
+    expect(Array.from(packSquaredNorm([], []).dataSync())).toEqual([0]);
+    tf.dispose([big, nan, inf]);
+  });
+});
+
+describe('packSquaredNorm errors', () => {
+  it('names the scalar that is not one', () => {
+    expect(() => packSquaredNorm([tf.scalar(1), tf.zeros([2])], [])).toThrow(/packSquaredNorm: scalars\[1\] must have one element; got shape \[2\]/);
+  });
+});
