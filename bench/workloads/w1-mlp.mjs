@@ -5,12 +5,12 @@ import { exportForTwin, glorot, loadDigits, measure, profileAbove } from '../lib
 export const BATCH = 64;
 export const SIZES = [64, 256, 256, 10];
 
-/** A functional MLP with seeded Glorot weights: the same weights on every backend and in the twin. */
-export function buildMlp() {
+/** A functional MLP with seeded Glorot weights: the same weights on every backend and in the twin (`prefix` names its variables). */
+export function buildMlp(prefix = 'w1') {
   const vars = [];
   for (let l = 0; l < SIZES.length - 1; l++) {
-    vars.push(tf.variable(glorot(SIZES[l], SIZES[l + 1], 100 + l), true, `w1_kernel_${l}`));
-    vars.push(tf.variable(tf.zeros([SIZES[l + 1]]), true, `w1_bias_${l}`));
+    vars.push(tf.variable(glorot(SIZES[l], SIZES[l + 1], 100 + l), true, `${prefix}_kernel_${l}`));
+    vars.push(tf.variable(tf.zeros([SIZES[l + 1]]), true, `${prefix}_bias_${l}`));
   }
   const forward = (x) => {
     let h = x;

@@ -1,5 +1,5 @@
-// W3: one optimizer step of Tessera's `adamw` on 1M parameters, against
-// tf.train.adam (tfjs' own fused implementation) on the same parameters and gradients.
+// W3: one optimizer step of Tessera's `adamw` (and of its `adam`) on 1M parameters,
+// against tf.train.adam (tfjs' own implementation) on the same parameters and gradients.
 import * as tf from '@tensorflow/tfjs-core';
 import { exportForTwin, measure, uniform } from '../lib.mjs';
 
@@ -29,10 +29,24 @@ async function timeOptimizer(opt, prefix) {
 export async function run({ registry, backend, twinExport }) {
   const params = SHAPES.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
   // Same hyperparameters on both sides; PyTorch's epsilon (1e-8) given to tfjs explicitly.
-  const adamw = registry.create('optimizer', 'adamw', { learningRate: 1e-3, weightDecay: 0, epsilon: 1e-8 });
-  const ours = await timeOptimizer(adamw, 'w3_ours');
-  const ref = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
-  const theirs = await timeOptimizer(ref, 'w3_ref');
+  // Our adamw (W3 of the speed issue) and our adam (the optimizers issue's entry), each against tf.train.adam;
+  // the three are timed in turn, twice, and each keeps its faster pass, so that a change of machine load
+  // during one of them does not decide the ratio.
+  const mk = {
+    adamw: () => registry.create('optimizer', 'adamw', { learningRate: 1e-3, weightDecay: 0, epsilon: 1e-8 }),
+    adam: () => registry.create('optimizer', 'adam', { learningRate: 1e-3, epsilon: 1e-8 }),
+    ref: () => tf.train.adam(1e-3, 0.9, 0.999, 1e-8),
+  };
+  const best = {};
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [name, make] of Object.entries(mk)) {
+      const opt = make();
+      const r = await timeOptimizer(opt, `w3_${name}_${pass}`);
+      tf.dispose([...r.vars, ...r.gradSets.flatMap((s) => Object.values(s))]);
+      opt.dispose();
+      if (!best[name] || r.m.msPerStep < best[name].msPerStep) best[name] = r.m;
+    }
+  }
   if (twinExport) {
     const fresh = makeVars('w3');
     const grads = makeGrads(fresh);
@@ -41,18 +55,14 @@ export async function run({ registry, backend, twinExport }) {
     exportForTwin('w3.json', { ...Object.fromEntries(fresh.map((v, i) => [`p${i}`, v])), ...g }, { shapes: SHAPES, lr: 1e-3 });
     tf.dispose([...fresh, ...grads.flatMap((s) => Object.values(s))]);
   }
-  for (const r of [ours, theirs]) tf.dispose([...r.vars, ...r.gradSets.flatMap((s) => Object.values(s))]);
-  adamw.dispose();
-  ref.dispose();
-  return [
-    {
-      workload: `W3 adamw step (${(params / 1e6).toFixed(2)}M params)`,
-      backend,
-      ...ours.m,
-      reference: 'tf.train.adam',
-      referenceMsPerStep: theirs.m.msPerStep,
-      ratio: ours.m.msPerStep / theirs.m.msPerStep,
-      twin: 'w3',
-    },
-  ];
+  const row = (name) => ({
+    workload: `W3 ${name} step (${(params / 1e6).toFixed(2)}M params)`,
+    backend,
+    ...best[name],
+    reference: 'tf.train.adam',
+    referenceMsPerStep: best.ref.msPerStep,
+    ratio: best[name].msPerStep / best.ref.msPerStep,
+    twin: 'w3',
+  });
+  return [row('adamw'), row('adam')];
 }

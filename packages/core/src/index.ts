@@ -54,6 +54,7 @@ export { useBackend, currentBackend, chosenBackend, type BackendName, type Backe
 export { BackendServiceToken, autoBackendService, type BackendService } from './backend/backend-service.js';
 export { adamUpdate, ADAM_UPDATE, type AdamUpdateArgs, type AdamUpdateResult } from './backend/kernels/adam-update.js';
 export { packSquaredNorm, PACK_SQUARED_NORM } from './backend/kernels/pack-squared-norm.js';
+export { useFusedKernels } from './backend/kernels/host-memory.js';
 
 export { RngToken, Sfc32Rng, type Rng } from './services/rng.js';
 export { ClockToken, systemClock, type Clock } from './services/clock.js';

@@ -88,6 +88,7 @@ export class Trainer {
     const optimizer = resolveRef(this.registry, 'optimizer', opts.optimizer) as TrainableOptimizer;
     const schedule: Schedule | undefined = opts.schedule ? resolveRef(this.registry, 'schedule', opts.schedule) : undefined;
     const callbacks: Callback[] = (opts.callbacks ?? []).map((c) => resolveRef(this.registry, 'callback', c));
+    const reweighters = callbacks.filter((c) => typeof c.reweight === 'function');
     const train = isDataset(opts.data) ? opts.data : tensorDataset(opts.data);
     const validation = opts.validation === undefined ? undefined : isDataset(opts.validation) ? opts.validation : tensorDataset(opts.validation);
     if (train.size === 0) throw new TesseraError('Trainer.fit: the training data is empty.');
@@ -210,7 +211,7 @@ export class Trainer {
           const lr = schedule ? schedule.valueAt(loop.step) * (overrides.get('lrScale') ?? 1) : undefined;
           if (lr !== undefined) setLearningRate(optimizer, lr);
           else if (overrides.has('lr')) setLearningRate(optimizer, overrides.get('lr')!);
-          const outcome = await this.#step({ ctx, model, loss, regularizers, optimizer, callbacks, train, micro, opts, nanPolicy, frozen });
+          const outcome = await this.#step({ ctx, model, loss, regularizers, optimizer, callbacks, train, micro, opts, nanPolicy, frozen, reweighters });
           loop.batchInEpoch = first + count;
           if (outcome.skipped !== undefined) {
             // Numbered as the step that was attempted (the count of applied steps does not move).
@@ -225,7 +226,8 @@ export class Trainer {
           if (lr !== undefined) logs['lr'] = lr;
           const stepLogs = { loss: outcome.loss, ...(lr !== undefined ? { lr } : {}), gradNorm: outcome.gradNorm };
           this.metrics.write({ step: loop.step, epoch: loop.epoch, split: 'train', metrics: stepLogs });
-          for (const cb of callbacks) await cb.afterStep?.(ctx, stepLogs);
+          // Only callbacks with the hook are awaited (awaiting undefined still costs a turn of the microtask queue).
+          for (const cb of callbacks) if (cb.afterStep) await cb.afterStep(ctx, stepLogs);
           reporter.update(loop.step, { loss: outcome.loss, ...(logs['val_loss'] !== undefined ? { val_loss: logs['val_loss'] } : {}) });
           if (opts.evaluateEvery && loop.step % opts.evaluateEvery === 0) await evaluate();
           if (opts.checkpoint?.everySteps && loop.step % opts.checkpoint.everySteps === 0) await saveCheckpoint();
@@ -339,10 +341,11 @@ export class Trainer {
     opts: FitOptions;
     nanPolicy: 'stop' | 'skip';
     frozen: FrozenOutputs;
+    reweighters: Callback[];
   }): Promise<{ loss: number; gradNorm: number; skipped?: undefined } | { skipped: string; loss?: undefined; gradNorm?: undefined }> {
     const { ctx, model, loss, regularizers, optimizer, callbacks, opts } = a;
     const vars = model.trainableVariables as tf.Variable[];
-    const reweighters = callbacks.filter((c) => typeof c.reweight === 'function');
+    const reweighters = a.reweighters;
 
     // The scalar objective of one batch; `selected` receives Σw when reweighting.
     const objective = (batch: Batch, selected: tf.Tensor[]): tf.Scalar => {
@@ -444,9 +447,11 @@ export class Trainer {
     }
 
     // One host read per step: the loss, the gradient norm and the selection weight.
-    const check = tf.tidy(() =>
-      packSquaredNorm(selected.length ? [lossValue, selected.length === 1 ? selected[0]! : tf.addN(selected)] : [lossValue], grads ? Object.values(grads) : []),
-    );
+    const gradList = grads ? Object.values(grads) : [];
+    const check =
+      selected.length === 0
+        ? packSquaredNorm([lossValue], gradList)
+        : tf.tidy(() => packSquaredNorm([lossValue, selected.length === 1 ? selected[0]! : tf.addN(selected)], gradList));
     const read = await check.data();
     const [lv, normSq, wsum] = read.length === 3 ? [read[0]!, read[2]!, read[1]!] : [read[0]!, read[1]!, 1];
     check.dispose();

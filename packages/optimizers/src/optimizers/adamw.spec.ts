@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ADAM_UPDATE, useBackend } from '@tessera/core';
+import { ADAM_UPDATE, useBackend, useFusedKernels } from '@tessera/core';
 import { expectTensorsClose } from '@tessera/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransformOptimizer } from '../transform-optimizer.js';
@@ -46,7 +46,7 @@ function unfusedAdamW(lr: number, weightDecay: number, mask: 'all' | 'bias-and-n
 
 describe.each(['cpu', 'wasm'] as const)('adamw on %s: the fused step equals the chain it fuses', (backend) => {
   afterEach(() => {
-    delete process.env['TESSERA_FUSED_KERNELS'];
+    useFusedKernels(true);
   });
 
   for (const [mask, amsgrad] of [['all', false], ['bias-and-norm', false], ['bias-and-norm', true]] as const) {
@@ -54,7 +54,7 @@ describe.each(['cpu', 'wasm'] as const)('adamw on %s: the fused step equals the 
       await useBackend(backend, { quiet: true });
       const reference = trajectory(unfusedAdamW(0.05, 0.1, mask, amsgrad));
       for (const fusedKernels of [true, false]) {
-        if (!fusedKernels) process.env['TESSERA_FUSED_KERNELS'] = 'off';
+        if (!fusedKernels) useFusedKernels(false);
         const before = tf.memory().numTensors;
         const got = trajectory(new AdamWOptimizer({ learningRate: 0.05, weightDecay: 0.1, weightDecayMask: mask, amsgrad }));
         expect(tf.memory().numTensors).toBe(before);

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../use-backend.js';
 import { ADAM_UPDATE, adamUpdate, type AdamUpdateArgs } from './adam-update.js';
-import { wasmHeap, webAssembly } from './host-memory.js';
-import { simdAdam } from './wasm-simd-adam.js';
+import { useFusedKernels, wasmHeap, webAssembly } from './host-memory.js';
+import { simdAdam } from './wasm-simd.js';
 
 /** Deterministic values in [lo, hi). */
 function values(n: number, seed: number, lo = -1, hi = 1): Float32Array {
@@ -52,7 +52,7 @@ const CASES = [
 
 describe.each(['cpu', 'wasm'] as const)('adamUpdate on %s', (backend) => {
   afterEach(() => {
-    delete process.env['TESSERA_FUSED_KERNELS'];
+    useFusedKernels(true);
   });
 
   for (const c of CASES) {
@@ -72,7 +72,7 @@ describe.each(['cpu', 'wasm'] as const)('adamUpdate on %s', (backend) => {
       });
       expect(profile.kernels.map((k) => k.name)).toEqual([ADAM_UPDATE]);
       const fused = adamUpdate(args());
-      process.env['TESSERA_FUSED_KERNELS'] = 'off';
+      useFusedKernels(false);
       const composed = adamUpdate(args());
       // The fused kernel rounds once (on store: float32 ulp 6e-8); the composition rounds every step.
       for (const [r, rtol] of [[fused, 2e-7], [composed, 1e-5]] as const) {

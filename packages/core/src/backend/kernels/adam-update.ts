@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel, wasmHeap } from './host-memory.js';
-import { simdAdam } from './wasm-simd-adam.js';
+import { simdAdam } from './wasm-simd.js';
 
 /** Name of the fused Adam kernel Tessera registers for `cpu` and `wasm`. */
 export const ADAM_UPDATE = 'TesseraAdamUpdate';

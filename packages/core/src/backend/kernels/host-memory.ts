@@ -92,9 +92,21 @@ export function wasmHeap(backend: KernelBackend): { memory: WasmMemory; offset(i
   };
 }
 
-/** Whether Tessera's fused kernels are off (`TESSERA_FUSED_KERNELS=off`: every fused op runs as its tfjs op composition). */
+// Read once: `process.env` is a slow host lookup, and fused ops ask on every call.
+let fusedOff = typeof process !== 'undefined' && process.env?.['TESSERA_FUSED_KERNELS'] === 'off';
+
+/** Whether Tessera's fused kernels are off: every fused op then runs as its tfjs op composition. */
 export function fusedKernelsDisabled(): boolean {
-  return typeof process !== 'undefined' && process.env?.['TESSERA_FUSED_KERNELS'] === 'off';
+  return fusedOff;
+}
+
+/**
+ * Turns Tessera's fused kernels on or off for this process (default: on, unless the
+ * environment had `TESSERA_FUSED_KERNELS=off` when core was loaded). Off, every fused op
+ * runs as its tfjs op composition: for comparisons and tests.
+ */
+export function useFusedKernels(on: boolean): void {
+  fusedOff = !on;
 }
 
 /** Registers a fused kernel for every host-memory backend that lacks it (idempotent). */

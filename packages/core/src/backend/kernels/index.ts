@@ -4,6 +4,7 @@ import { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 import { fastWasmBatchMatMul } from './wasm-batch-mat-mul.js';
 import { FAST_WASM_ELEMENTWISE } from './wasm-elementwise.js';
+import { fastWasmSlice } from './wasm-slice.js';
 import { CPU_BROADCAST_BINARY, fastCpuBroadcastBinary } from './cpu-broadcast-binary.js';
 import { fastCpuBatchMatMul } from './cpu-batch-mat-mul.js';
 
@@ -14,7 +15,8 @@ export { broadcastBinary, fastCpuBroadcastBinary } from './cpu-broadcast-binary.
 export { fastCpuBatchMatMul } from './cpu-batch-mat-mul.js';
 export { adamUpdate, adamUpdateKernel, ADAM_UPDATE } from './adam-update.js';
 export { packSquaredNorm, packSquaredNormKernel, PACK_SQUARED_NORM } from './pack-squared-norm.js';
-export { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel, HOST_MEMORY_BACKENDS } from './host-memory.js';
+export { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel, useFusedKernels, HOST_MEMORY_BACKENDS } from './host-memory.js';
+export { fastWasmSlice } from './wasm-slice.js';
 export { fastWasmIdentity, fastWasmPow, fastWasmTanh, fastWasmTile } from './wasm-elementwise.js';
 
 /** Kernels replaced on every backend that Tessera fills in (and on cpu), because tfjs' own is asymptotically slow. */
@@ -66,11 +68,12 @@ function replace(kernelName: string, backendName: string, make: (own: KernelConf
  *   both bit-identical to tfjs-cpu; `TESSERA_CPU_KERNELS=off` keeps tfjs' own;
  * - on `wasm`, `BatchMatMul` is replaced by {@link fastWasmBatchMatMul}, and
  *   `Tile`, `Pow` (small integer exponents) and `Tanh` by compositions of
- *   the backend's fast kernels, `Identity` by a shared buffer (see wasm-elementwise.ts).
+ *   the backend's fast kernels, `Identity` by a shared buffer (see wasm-elementwise.ts), and
+ *   `Slice` by a copy of the slice alone ({@link fastWasmSlice}; tfjs' copies the whole input first).
  *
  * Fused kernels for cpu and wasm ({@link adamUpdate}'s `TesseraAdamUpdate`, a WebAssembly SIMD
  * loop on wasm, and {@link packSquaredNorm}'s `TesseraPackSquaredNorm`) are registered on first
- * use; `TESSERA_FUSED_KERNELS=off` runs their op compositions instead.
+ * use; `TESSERA_FUSED_KERNELS=off` (or `useFusedKernels(false)`) runs their op compositions instead.
  *
  * Nothing is done for `tensorflow` (native kernels, complete). Setting
  * `TESSERA_WASM_KERNELS=off` keeps tfjs' own wasm kernels (for comparisons);
@@ -107,6 +110,7 @@ export function registerTesseraKernels(backendName: string): TesseraKernelReport
   }
   if (backendName === 'wasm' && process.env['TESSERA_WASM_KERNELS'] !== 'off') {
     if (replace(tf.BatchMatMul, 'wasm', fastWasmBatchMatMul)) replaced.push(tf.BatchMatMul);
+    if (replace(tf.Slice, 'wasm', fastWasmSlice)) replaced.push(tf.Slice);
     for (const [name, make] of Object.entries(FAST_WASM_ELEMENTWISE)) if (replace(name, 'wasm', make)) replaced.push(name);
   }
   const report: TesseraKernelReport = { backend: backendName, fallbacks, replaced };

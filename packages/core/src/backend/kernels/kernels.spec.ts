@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../use-backend.js';
 import { missingKernels, registerTesseraKernels, wasmBatchMatMulStats } from './index.js';
 
@@ -71,7 +71,7 @@ describe('Tessera kernels on wasm', () => {
     expect(missingKernels('wasm')).toEqual([]);
     const report = registerTesseraKernels('wasm');
     expect(report.fallbacks).toContain('UnsortedSegmentSum');
-    expect(report.replaced).toEqual(['BatchMatMul', 'Tile', 'Pow', 'Tanh', 'Identity']);
+    expect(report.replaced).toEqual(['BatchMatMul', 'Slice', 'Tile', 'Pow', 'Tanh', 'Identity']);
     // Idempotent: a second call registers nothing twice (registerKernel would warn).
     expect(registerTesseraKernels('wasm')).toBe(report);
   });
@@ -178,6 +178,27 @@ describe('Tessera kernels on wasm', () => {
       const mask = tf.reshape(tf.cast(tf.linalg.bandPart(tf.ones([6, 6]), -1, 0), 'bool'), [1, 1, 6, 6]);
       return tf.where(mask, t([2, 3, 6, 6], 32), tf.fill([2, 3, 6, 6], -1e9));
     });
+  });
+
+  it('slices like tfjs for every rank, layout and dtype, copying only the slice', async () => {
+    await expectSameOnBothBackends(() => tf.slice(t([50, 8], 40), [7, 0], [5, 8])); // consecutive rows
+    await expectSameOnBothBackends(() => tf.slice(t([6, 7], 41), [1, 2], [3, 4])); // strided 2-d
+    await expectSameOnBothBackends(() => tf.slice(t([3, 4, 5, 6], 42), [1, 0, 2, 1], [2, 4, 2, 5]));
+    await expectSameOnBothBackends(() => tf.slice(t([2, 3, 4, 5, 6], 43), [0, 1, 1, 0, 2], [2, 2, 3, 5, 1])); // rank 5, runs of 1
+    await expectSameOnBothBackends(() => tf.slice(t([9], 44), 2, 4));
+    await expectSameOnBothBackends(() => tf.slice(tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32'), [0, 1], [2, 2]));
+    await expectSameOnBothBackends(() => tf.cast(tf.slice(tf.tensor2d([[1, 0, 1], [0, 1, 1]], [2, 3], 'bool'), [1, 0], [1, 3]), 'int32'));
+    await expectSameOnBothBackends(() => tf.slice(t([4, 4], 45), [1, 1], [0, 2])); // empty
+    await expectSameOnBothBackends(() => tf.split(t([2, 6, 4], 46), 3, 1)); // attention's head split
+    await useBackend('wasm', { quiet: true });
+    // No copy of the whole input (tfjs' kernel reads it all out of the heap first).
+    const big = t([200, 16], 47);
+    const readSync = vi.spyOn(tf.backend(), 'readSync');
+    tf.dispose([tf.slice(big, [10, 0], [4, 16]), tf.slice(big, [0, 3], [200, 2])]);
+    expect(readSync).not.toHaveBeenCalled();
+    readSync.mockRestore();
+    big.dispose();
+    expect(tf.slice(tf.tensor1d(['a', 'b', 'c']), 1, 2).arraySync()).toEqual(['b', 'c']); // strings: tfjs' own kernel
   });
 
   it('raises to small integer powers like tfjs, and delegates the rest', async () => {

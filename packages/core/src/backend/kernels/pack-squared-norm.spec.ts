@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../use-backend.js';
+import { useFusedKernels, wasmHeap } from './host-memory.js';
 import { PACK_SQUARED_NORM, packSquaredNorm } from './pack-squared-norm.js';
+import { simdSumOfSquares } from './wasm-simd.js';
 
 describe.each(['cpu', 'wasm'] as const)('packSquaredNorm on %s', (backend) => {
   afterEach(() => {
-    delete process.env['TESSERA_FUSED_KERNELS'];
+    useFusedKernels(true);
   });
 
   it('packs [s₀, …, Σ x²] in one kernel call, equal to the op composition', async () => {
@@ -19,7 +21,7 @@ describe.each(['cpu', 'wasm'] as const)('packSquaredNorm on %s', (backend) => {
     expect(profile.kernels.map((k) => k.name)).toEqual([PACK_SQUARED_NORM]);
     tf.dispose((profile as unknown as { result: tf.Tensor }).result);
     const fused = packSquaredNorm([loss, w], [a, b]);
-    process.env['TESSERA_FUSED_KERNELS'] = 'off';
+    useFusedKernels(false);
     const composed = packSquaredNorm([loss, w], [a, b]);
     for (const r of [fused, composed]) {
       expect(r.shape).toEqual([3]);
@@ -31,12 +33,23 @@ describe.each(['cpu', 'wasm'] as const)('packSquaredNorm on %s', (backend) => {
     tf.dispose([loss, w, a, b]);
   });
 
+  if (backend === 'wasm') {
+    it('takes the WebAssembly SIMD loop on the backend heap', async () => {
+      await useBackend(backend, { quiet: true });
+      expect(typeof simdSumOfSquares(wasmHeap(tf.backend())!.memory)).toBe('function');
+    });
+  }
+
   it('sums many elements in float64 and propagates NaN and ±Inf', async () => {
     await useBackend(backend, { quiet: true });
     const n = 100_001;
     const big = tf.fill([n], 0.1);
     const [s] = Array.from(packSquaredNorm([], [big]).dataSync());
     expect(s).toBeCloseTo(Math.fround(0.1) ** 2 * n, 2);
+    // Small terms after a large one: a float32 running sum would stay at 1 (1e-8 < ulp(1) / 2).
+    const small = tf.concat([tf.ones([1]), tf.fill([1_000_003], 1e-4)]);
+    expect(packSquaredNorm([], [small]).dataSync()[0]).toBeCloseTo(1 + 1_000_003 * Math.fround(1e-4) ** 2, 6);
+    small.dispose();
     const nan = tf.tensor1d([1, NaN, 2]);
     const inf = tf.tensor1d([1, -Infinity]);
     expect(packSquaredNorm([tf.scalar(1)], [big, nan]).dataSync()[1]).toBeNaN();

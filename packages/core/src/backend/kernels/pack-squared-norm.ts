@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel } from './host-memory.js';
+import { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel, wasmHeap } from './host-memory.js';
+import { simdSumOfSquares } from './wasm-simd.js';
 
 /** Name of the fused kernel behind {@link packSquaredNorm}, registered for `cpu` and `wasm`. */
 export const PACK_SQUARED_NORM = 'TesseraPackSquaredNorm';
@@ -12,8 +13,9 @@ export const PACK_SQUARED_NORM = 'TesseraPackSquaredNorm';
  *   out = [s₀, …, s_{k−1}, Σ_j Σ_i x_{j,i}²]   (length k + 1, float32)
  *
  * The trainer reads `[loss, ‖g‖²]` once per step for its NaN guard and its
- * `gradNorm` log. On `cpu` and `wasm` this is one kernel (`TesseraPackSquaredNorm`,
- * one JavaScript pass over the tensors, summed in float64), where the op
+ * `gradNorm` log. On `cpu` and `wasm` this is one kernel (`TesseraPackSquaredNorm`:
+ * one pass over the tensors, squared and summed in float64; on wasm a SIMD loop,
+ * `wasm/sum-of-squares.wat`, on cpu a JavaScript loop), where the op
  * composition costs two kernel calls per tensor plus `addN` and `stack`.
  * Elsewhere, or with `TESSERA_FUSED_KERNELS=off`, it is that composition.
  * NaN and ±Inf propagate to the sum in both.
@@ -61,11 +63,14 @@ export function packSquaredNormKernel(backendName: string): KernelConfig {
     const k = Number(attrs?.['numScalars'] ?? 0);
     const { infos, views } = allocFloat32(backend, [[k + 1]]);
     const out = views[0]!;
+    // wasm: the SIMD loop reads the heap in place; cpu (or no wasm SIMD): the JavaScript loop.
+    const heap = wasmHeap(backend);
+    const simd = heap && simdSumOfSquares(heap.memory);
     let sq = 0;
     list.forEach((info, j) => {
-      const x = float32View(backend, info);
-      if (j < k) out[j] = x[0]!;
-      else sq += sumOfSquares(x);
+      if (j >= k && heap && simd) sq += simd(heap.offset(info), tf.util.sizeFromShape(info.shape));
+      else if (j < k) out[j] = float32View(backend, info)[0]!;
+      else sq += sumOfSquares(float32View(backend, info));
     });
     out[k] = sq;
     return infos[0]!;
