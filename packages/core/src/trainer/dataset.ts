@@ -36,21 +36,24 @@ export function tensorDataset(data: TensorData): Dataset {
   for (const [k, v] of all) {
     if (v.shape[0] !== size) throw new ShapeError(`tensorDataset: ${k} has ${v.shape[0]} samples on axis 0, x has ${size}.`);
   }
+  const xIsTensor = data.x instanceof tf.Tensor;
+  const xEntries = xIsTensor ? [] : Object.entries(data.x as Record<string, tf.Tensor>);
+  const fieldEntries = Object.entries(data.fields ?? {}).filter((e): e is [string, tf.Tensor] => e[1] !== undefined);
   return {
     size,
     batch(indices) {
       // A run of consecutive rows (unshuffled data) is a slice: no index tensor, no gather.
       const n = indices.length;
       const first = indices[0] ?? 0;
-      const consecutive = n > 0 && first >= 0 && first + n <= size && indices.every((v, i) => v === first + i);
+      let consecutive = n > 0 && first >= 0 && first + n <= size;
+      for (let i = 1; consecutive && i < n; i++) consecutive = indices[i] === first + i;
       const idx = consecutive ? undefined : tf.tensor1d(Int32Array.from(indices), 'int32');
       try {
         const take = (t: tf.Tensor) => (idx ? tf.gather(t, idx) : tf.slice(t, first, n));
-        const x: ModelInput =
-          data.x instanceof tf.Tensor ? take(data.x) : Object.fromEntries(Object.entries(data.x).map(([k, v]) => [k, take(v)]));
+        const x: ModelInput = xIsTensor ? take(data.x as tf.Tensor) : Object.fromEntries(xEntries.map(([k, v]) => [k, take(v)]));
         const fields: LossInputs = {};
-        for (const [k, v] of Object.entries(data.fields ?? {})) if (v) fields[k] = take(v);
-        return { x, ...(data.y ? { y: take(data.y) } : {}), fields, size: indices.length };
+        for (const [k, v] of fieldEntries) fields[k] = take(v);
+        return data.y ? { x, y: take(data.y), fields, size: n } : { x, fields, size: n };
       } finally {
         idx?.dispose();
       }

@@ -78,19 +78,32 @@ export const webAssembly = (): WebAssemblyApi => (globalThis as unknown as { Web
  * written in WebAssembly that import that memory and work on tensors in place; undefined for
  * other backends (or a wasm build that does not expose its memory).
  */
-export function wasmHeap(backend: KernelBackend): { memory: WasmMemory; offset(info: TensorInfo): number } | undefined {
+export function wasmHeap(backend: KernelBackend): WasmHeap | undefined {
   if (!isWasm(backend)) return undefined;
-  const memory = backend.wasm.asm?.memory;
-  if (!(memory instanceof webAssembly().Memory)) return undefined;
-  return {
-    memory,
-    offset(info) {
-      const data = backend.dataIdMap.get(info.dataId);
-      if (data === undefined) throw new Error('tessera: tensor is not on the wasm backend');
-      return data.memoryOffset;
-    },
-  };
+  let heap = heaps.get(backend);
+  if (heap === undefined) {
+    const memory = backend.wasm.asm?.memory;
+    if (!(memory instanceof webAssembly().Memory)) return undefined;
+    const map = backend.dataIdMap;
+    heap = {
+      memory,
+      offset(info) {
+        const data = map.get(info.dataId);
+        if (data === undefined) throw new Error('tessera: tensor is not on the wasm backend');
+        return data.memoryOffset;
+      },
+    };
+    heaps.set(backend, heap);
+  }
+  return heap;
 }
+
+/** The wasm heap as {@link wasmHeap} returns it. */
+export interface WasmHeap {
+  readonly memory: WasmMemory;
+  offset(info: TensorInfo): number;
+}
+const heaps = new WeakMap<KernelBackend, WasmHeap>();
 
 // Read once: `process.env` is a slow host lookup, and fused ops ask on every call.
 let fusedOff = typeof process !== 'undefined' && process.env?.['TESSERA_FUSED_KERNELS'] === 'off';
@@ -109,7 +122,11 @@ export function useFusedKernels(on: boolean): void {
   fusedOff = !on;
 }
 
-/** Registers a fused kernel for every host-memory backend that lacks it (idempotent). */
+const registered = new Set<string>();
+
+/** Registers a fused kernel for every host-memory backend that lacks it (idempotent; checked once per name). */
 export function registerFusedKernel(name: string, make: (backendName: string) => KernelConfig): void {
+  if (registered.has(name)) return;
   for (const b of HOST_MEMORY_BACKENDS) if (tf.getKernel(name, b) === undefined) tf.registerKernel(make(b));
+  registered.add(name);
 }

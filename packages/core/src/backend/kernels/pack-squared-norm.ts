@@ -14,8 +14,9 @@ export const PACK_SQUARED_NORM = 'TesseraPackSquaredNorm';
  *
  * The trainer reads `[loss, ‖g‖²]` once per step for its NaN guard and its
  * `gradNorm` log. On `cpu` and `wasm` this is one kernel (`TesseraPackSquaredNorm`:
- * one pass over the tensors, squared and summed in float64; on wasm a SIMD loop,
- * `wasm/sum-of-squares.wat`, on cpu a JavaScript loop), where the op
+ * one pass over the tensors; on wasm a SIMD loop, `wasm/sum-of-squares.wat`, that
+ * sums float32 squares in blocks of 1,024 and the blocks in float64; on cpu a
+ * JavaScript loop in float64), where the op
  * composition costs two kernel calls per tensor plus `addN` and `stack`.
  * Elsewhere, or with `TESSERA_FUSED_KERNELS=off`, it is that composition.
  * NaN and ±Inf propagate to the sum in both.
