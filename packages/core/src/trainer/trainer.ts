@@ -379,13 +379,8 @@ export class Trainer {
       return value as tf.Scalar;
     };
 
-    const loadBatch = async (indices: number[]): Promise<Batch> => {
-      let batch = a.train.batch(indices);
-      if (!a.frozen.empty) {
-        // Frozen models run outside the gradient tape; their outputs join the loss inputs.
-        const extra = await a.frozen.compute(batch);
-        batch = { ...batch, fields: { ...(batch.fields ?? {}), ...extra } };
-      }
+    const withHooks = (loaded: Batch): Batch => {
+      let batch = loaded;
       for (const cb of callbacks) {
         const replaced = cb.beforeForward?.(ctx, batch);
         if (replaced && replaced !== batch) {
@@ -396,6 +391,13 @@ export class Trainer {
       }
       return batch;
     };
+    // Synchronous unless frozen models run (an await costs a turn of the microtask queue per batch).
+    const loadBatch = (indices: number[]): Batch | Promise<Batch> => {
+      const batch = a.train.batch(indices);
+      if (a.frozen.empty) return withHooks(batch);
+      // Frozen models run outside the gradient tape; their outputs join the loss inputs.
+      return a.frozen.compute(batch).then((extra) => withHooks({ ...batch, fields: { ...(batch.fields ?? {}), ...extra } }));
+    };
 
     const selected: tf.Tensor[] = [];
     let lossValue: tf.Scalar;
@@ -403,7 +405,8 @@ export class Trainer {
 
     if (optimizer.needsClosure) {
       // SAM-like: the optimizer evaluates the objective itself (more than once).
-      const batch = await loadBatch(a.micro[0]!);
+      const loaded = loadBatch(a.micro[0]!);
+      const batch = loaded instanceof Promise ? await loaded : loaded;
       try {
         lossValue = optimizer.minimize(() => objective(batch, selected), true, vars) as tf.Scalar;
       } finally {
@@ -412,7 +415,8 @@ export class Trainer {
     } else {
       let lossSum: tf.Scalar | undefined;
       for (const indices of a.micro) {
-        const batch = await loadBatch(indices);
+        const loaded = loadBatch(indices);
+        const batch = loaded instanceof Promise ? await loaded : loaded;
         let res: { value: tf.Scalar; grads: tf.NamedTensorMap };
         try {
           res = tf.variableGrads(() => objective(batch, selected), vars);
