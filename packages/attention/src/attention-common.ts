@@ -97,6 +97,18 @@ export function causalMask(Tq: number, Tk: number): tf.Tensor2D {
   });
 }
 
+/**
+ * `[1, 1, Tq, Tk]` additive causal bias: 0 where key j ≤ i + (Tk − Tq), {@link MASKED_LOGIT} elsewhere.
+ * Added to finite logits it replaces the masked ones by exactly −1e30 (|s| < 3.8e22 is absorbed),
+ * as the `where`-based path does, with one broadcast `Add` and nothing in the backward pass.
+ */
+export function causalBias(Tq: number, Tk: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const allowed = causalMask(Tq, Tk);
+    return tf.reshape(tf.where(allowed, tf.zeros([Tq, Tk]), tf.fill([Tq, Tk], MASKED_LOGIT)), [1, 1, Tq, Tk]) as tf.Tensor4D;
+  });
+}
+
 /** The rank-4 "may attend" mask (mask ∧ causal), broadcastable to `[B, H, Tq, Tk]`, or undefined when everything may attend. */
 export function allowedMask(p: Prepared): tf.Tensor4D | undefined {
   if (!p.mask && !p.causal) return undefined;

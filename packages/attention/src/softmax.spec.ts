@@ -42,6 +42,23 @@ describe('attention "softmax"', () => {
     });
   });
 
+  it('causal alone (the additive-bias path) equals the same band given as a boolean mask (the where path), with gradients', () => {
+    const att = registry.create('attention', 'softmax');
+    tf.tidy(() => {
+      const q = tf.randomNormal([2, 2, 5, 4], 0, 3, 'float32', 7);
+      const k = tf.randomNormal([2, 2, 7, 4], 0, 3, 'float32', 8);
+      const v = tf.randomNormal([2, 2, 7, 4], 0, 1, 'float32', 9);
+      // Tq = 5 ≤ Tk = 7: key j allowed for j ≤ i + 2 (bottom-right aligned).
+      const band = tf.tensor2d(Array.from({ length: 35 }, (_, n) => (n % 7) <= Math.floor(n / 7) + 2), [5, 7], 'bool');
+      const f = (mask?: tf.Tensor) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.mul(att.apply({ query: a, key: b, value: c, ...(mask ? { mask } : { causal: true }) }), tf.reshape(tf.range(0, 4), [1, 1, 1, 4])));
+      expectTensorsClose(att.apply({ query: q, key: k, value: v, causal: true }), att.apply({ query: q, key: k, value: v, mask: band }), { rtol: 1e-6, atol: 1e-7 });
+      const viaBias = tf.grads(f())([q, k, v]);
+      const viaWhere = tf.grads(f(band))([q, k, v]);
+      viaBias.forEach((g, i) => expectTensorsClose(g, viaWhere[i]!, { rtol: 1e-5, atol: 1e-6 }));
+    });
+  });
+
   it('does not leak tensors', async () => {
     const att = registry.create('attention', 'softmax', { softCap: 5 });
     const q = tf.randomNormal([1, 2, 4, 4]);

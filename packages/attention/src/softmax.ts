@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { definePlugin, z } from '@tessera/core';
-import { allowedMask, label, MASKED_LOGIT, matmul4, prepareInputs, scaledScores, scaleParam, softCapParam, variant, type AttentionVariant } from './attention-common.js';
+import { allowedMask, causalBias, label, MASKED_LOGIT, matmul4, prepareInputs, scaledScores, scaleParam, softCapParam, variant, type AttentionVariant } from './attention-common.js';
 
 const NAME = 'softmax';
 const LABEL = label(NAME);
@@ -26,7 +26,10 @@ export type SoftmaxAttentionParams = z.output<typeof params>;
  * Masking is `where`-based: masked logits are replaced by a finite −1e30
  * before the softmax and the weights are zeroed after it, so a fully masked
  * row yields o_i = 0 and finite gradients (PyTorch's `-inf` masking gives
- * NaN there). Matmuls are written with explicit transposes (fast on wasm).
+ * NaN there). A causal band alone with Tq ≤ Tk (no row fully masked) adds
+ * a finite bias of 0 / −1e30 instead: the same weights for finite logits,
+ * with one broadcast `Add` and no `Select` forward or backward (a non-finite
+ * logit at a masked position then propagates, as with PyTorch's float masks). Matmuls are written with explicit transposes (fast on wasm).
  *
  * Soft-capping follows Gemma 2 (`c·tanh(s/c)` on the scaled logits); PyTorch
  * has no such option.
@@ -49,9 +52,13 @@ export const softmaxAttention = definePlugin({
         const x = prepareInputs(inputs, LABEL);
         return tf.tidy(() => {
           const s = scaledScores(x, p.scale, p.softCap);
-          const allowed = allowedMask(x);
           let w: tf.Tensor4D;
-          if (allowed) {
+          const allowed = !x.mask && x.causal && x.Tq <= x.Tk ? undefined : allowedMask(x);
+          if (!x.mask && x.causal && x.Tq <= x.Tk) {
+            // Causal only, Tq ≤ Tk: every row keeps at least one key, so no row needs zeroing and an
+            // additive finite bias gives the where-based weights with one Add and no Select (fast on wasm).
+            w = tf.softmax(tf.add(s, causalBias(x.Tq, x.Tk))) as tf.Tensor4D;
+          } else if (allowed) {
             const all = tf.broadcastTo(allowed, s.shape);
             const filled = tf.where(all, s, tf.fill(s.shape, MASKED_LOGIT));
             w = tf.where(all, tf.softmax(filled), tf.zerosLike(s)) as tf.Tensor4D;

@@ -71,7 +71,7 @@ describe('Tessera kernels on wasm', () => {
     expect(missingKernels('wasm')).toEqual([]);
     const report = registerTesseraKernels('wasm');
     expect(report.fallbacks).toContain('UnsortedSegmentSum');
-    expect(report.replaced).toEqual(['BatchMatMul', 'Slice', 'Tile', 'Pow', 'Tanh', 'Identity']);
+    expect(report.replaced).toEqual(['BatchMatMul', 'Slice', 'GatherV2', 'Tile', 'Pow', 'Tanh', 'Identity']);
     // Idempotent: a second call registers nothing twice (registerKernel would warn).
     expect(registerTesseraKernels('wasm')).toBe(report);
   });
@@ -199,6 +199,31 @@ describe('Tessera kernels on wasm', () => {
     readSync.mockRestore();
     big.dispose();
     expect(tf.slice(tf.tensor1d(['a', 'b', 'c']), 1, 2).arraySync()).toEqual(['b', 'c']); // strings: tfjs' own kernel
+  });
+
+  it('gathers like tfjs for every axis, batchDims and dtype, and rejects an index out of range', async () => {
+    const ids = (shape: number[], n: number, seed: number) => tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed).map((v) => Math.floor(((v + 1) / 2) * n)), shape, 'int32');
+    await expectSameOnBothBackends(() => tf.gather(t([55, 64], 50), ids([16, 64], 55, 51))); // an embedding
+    await expectSameOnBothBackends(() => tf.gather(t([4, 7, 3], 52), ids([5], 7, 53), 1));
+    await expectSameOnBothBackends(() => tf.gather(t([4, 7, 3], 54), ids([2, 2], 3, 55), 2)); // slices of one element
+    await expectSameOnBothBackends(() => tf.gather(t([3, 6, 20], 56), ids([3, 4], 6, 57), 1, 1)); // batchDims 1
+    await expectSameOnBothBackends(() => tf.gather(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), tf.tensor1d([2, 0, 2], 'int32')));
+    await expectSameOnBothBackends(() => tf.cast(tf.gather(tf.tensor1d([1, 0, 1], 'bool'), tf.tensor1d([1, 2], 'int32')), 'int32'));
+    // The gradient of gather (UnsortedSegmentSum) through the new kernel.
+    await expectSameOnBothBackends(() => tf.grad((e: tf.Tensor) => tf.sum(tf.square(tf.gather(e, ids([8, 3], 10, 58)))))(t([10, 4], 59)));
+    await useBackend('wasm', { quiet: true });
+    const before = tf.memory().numTensors;
+    expect(() => tf.gather(tf.zeros([3, 2]), tf.tensor1d([0, 3], 'int32'))).toThrow(/GatherV2: the index value 3 is not in \[0, 2\]/);
+    expect(tf.memory().numTensors).toBe(before + 2);
+  });
+
+  it('selects like tfjs for every dtype, broadcast mask and non-finite values, with its gradient', async () => {
+    const cond = (shape: number[], seed: number) => tf.greater(t(shape, seed), 0);
+    await expectSameOnBothBackends(() => tf.where(cond([16, 4, 8, 8], 60), t([16, 4, 8, 8], 61), t([16, 4, 8, 8], 62)));
+    await expectSameOnBothBackends(() => tf.where(cond([1, 1, 8, 8], 63), t([2, 3, 8, 8], 64), tf.fill([2, 3, 8, 8], -1e30))); // broadcast mask
+    await expectSameOnBothBackends(() => tf.where(cond([5, 3], 65), tf.cast(t([5, 3], 66), 'int32'), tf.zeros([5, 3], 'int32')));
+    await expectSameOnBothBackends(() => tf.where(cond([2, 5], 70), tf.tensor2d([[NaN, 1, 2, Infinity, 4], [5, -Infinity, 7, 8, 9]]), tf.zeros([2, 5])));
+    await expectSameOnBothBackends(() => tf.grad((x: tf.Tensor) => tf.sum(tf.where(cond([4, 6], 71), tf.square(x), tf.zerosLike(x))))(t([4, 6], 72)));
   });
 
   it('raises to small integer powers like tfjs, and delegates the rest', async () => {
