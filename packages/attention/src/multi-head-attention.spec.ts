@@ -44,6 +44,23 @@ describe('MultiHeadAttention', () => {
     });
   }
 
+  it('self-attention through the fused [D, 3E] projection equals three separate projections (output and weight gradients)', () => {
+    for (const useBias of [true, false]) {
+      const layer = new MultiHeadAttention({ numHeads: 2, keyDim: 3, valueDim: 4, useBias, causal: true });
+      tf.tidy(() => {
+        const x = tf.randomNormal([2, 5, 6], 0, 1, 'float32', 11);
+        const vars = (layer.apply(x), layer.trainableWeights.map((w) => w.read() as tf.Variable));
+        // The same values as three distinct tensors take the unfused path.
+        const run = (fused: boolean) => tf.variableGrads(() => tf.sum(tf.square(layer.apply(fused ? x : [x, tf.clone(x), tf.clone(x)]) as tf.Tensor)) as tf.Scalar, vars);
+        const a = run(true);
+        const b = run(false);
+        expectTensorsClose(a.value, b.value, { rtol: 1e-6, atol: 1e-6 });
+        for (const v of vars) expectTensorsClose(a.grads[v.name]!, b.grads[v.name]!, { rtol: 1e-5, atol: 1e-6, name: v.name });
+      });
+      layer.dispose();
+    }
+  });
+
   it('works with every registered variant, trains every weight (QK-norm, cosine temperature) and does not leak', async () => {
     for (const m of registry.list('attention')) {
       const layer = new MultiHeadAttention({ numHeads: 2, keyDim: 3, attention: m.name, qkNorm: 'rms-norm', causal: true });

@@ -246,9 +246,24 @@ export class MultiHeadAttention extends layers.Layer {
       const H = this.numHeads;
       const w = (n: string) => this.#w[n]?.read();
       const heads = (x: tf.Tensor3D, d: number) => tf.transpose(tf.reshape(x, [x.shape[0], x.shape[1], H, d]), [0, 2, 1, 3]) as tf.Tensor4D;
-      let q = heads(dense3(xq, w('query_kernel')!, w('query_bias')), this.keyDim);
-      let k = heads(dense3(xk, w('key_kernel')!, w('key_bias')), this.keyDim);
-      const v = heads(dense3(xv, w('value_kernel')!, w('value_bias')), this.valueDim);
+      let q: tf.Tensor4D;
+      let k: tf.Tensor4D;
+      let v: tf.Tensor4D;
+      if (xq === xk && xk === xv) {
+        // Self-attention: one [D, 3E] projection (nn.MultiheadAttention's in_proj) instead of three.
+        // The same products; fewer, larger kernels, and the backward pass transposes x once.
+        const [wq, wk, wv] = [w('query_kernel')!, w('key_kernel')!, w('value_kernel')!];
+        const bias = this.useBias ? tf.concat([w('query_bias')!, w('key_bias')!, w('value_bias')!]) : undefined;
+        const qkv = dense3(xq, tf.concat([wq, wk, wv], 1), bias);
+        const [qa, ka, va] = tf.split(qkv, [wq.shape[1]!, wk.shape[1]!, wv.shape[1]!], 2) as tf.Tensor3D[];
+        q = heads(qa!, this.keyDim);
+        k = heads(ka!, this.keyDim);
+        v = heads(va!, this.valueDim);
+      } else {
+        q = heads(dense3(xq, w('query_kernel')!, w('query_bias')), this.keyDim);
+        k = heads(dense3(xk, w('key_kernel')!, w('key_bias')), this.keyDim);
+        v = heads(dense3(xv, w('value_kernel')!, w('value_bias')), this.valueDim);
+      }
       if (this.qkNormQ) q = this.qkNormQ.apply(q, { training }) as tf.Tensor4D;
       if (this.qkNormK) k = this.qkNormK.apply(k, { training }) as tf.Tensor4D;
       const attWeights = Object.fromEntries(this.attention.weightSpecs.map((s) => [s.name, w(`attention_${s.name}`)!]));
