@@ -93,23 +93,11 @@ function useFused(...ts: (tf.Tensor | undefined)[]): boolean {
   return tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined;
 }
 
-// The loops are separate monomorphic functions so that V8 optimises each one on its own.
+// The loops are separate monomorphic functions so that V8 optimises each one on its own. Without
+// decay the caller passes p = g and d = 0 (0·g adds nothing to a finite u; a non-finite g makes u
+// NaN either way), as the WebAssembly loop does.
 
-function adamLoop(g: Float32Array, m: Float32Array, v: Float32Array, u: Float32Array, m2: Float32Array, v2: Float32Array, b1: number, b2: number, a: number, eps: number): void {
-  const c1 = 1 - b1;
-  const c2 = 1 - b2;
-  const n = g.length;
-  for (let i = 0; i < n; i++) {
-    const gi = g[i]!;
-    const mi = b1 * m[i]! + c1 * gi;
-    const vi = b2 * v[i]! + c2 * gi * gi;
-    m2[i] = mi;
-    v2[i] = vi;
-    u[i] = (a * mi) / (Math.sqrt(vi) + eps);
-  }
-}
-
-function adamDecayLoop(g: Float32Array, m: Float32Array, v: Float32Array, p: Float32Array, u: Float32Array, m2: Float32Array, v2: Float32Array, b1: number, b2: number, a: number, eps: number, d: number): void {
+function adamLoop(g: Float32Array, m: Float32Array, v: Float32Array, p: Float32Array, u: Float32Array, m2: Float32Array, v2: Float32Array, b1: number, b2: number, a: number, eps: number, d: number): void {
   const c1 = 1 - b1;
   const c2 = 1 - b2;
   const n = g.length;
@@ -169,8 +157,7 @@ export function adamUpdateKernel(backendName: string): KernelConfig {
     const v = float32View(backend, inputs['v'] as TensorInfo);
     const p = pInfo ? float32View(backend, pInfo) : undefined;
     if (vMaxInfo) amsgradLoop(g, m, v, float32View(backend, vMaxInfo), p, u, m2, v2, vMax2!, beta1, beta2, stepSize, epsilon, decay);
-    else if (p) adamDecayLoop(g, m, v, p, u, m2, v2, beta1, beta2, stepSize, epsilon, decay);
-    else adamLoop(g, m, v, u, m2, v2, beta1, beta2, stepSize, epsilon);
+    else adamLoop(g, m, v, p ?? g, u, m2, v2, beta1, beta2, stepSize, epsilon, p ? decay : 0);
     return infos;
   };
   return { kernelName: ADAM_UPDATE, backendName, kernelFunc };
