@@ -75,6 +75,8 @@ export class Trainer {
 
   async fit(opts: FitOptions): Promise<FitResult> {
     const backend = await this.backend.ensure();
+    // cpu and wasm hold tensors in host memory: the per-step check is read synchronously there.
+    const syncRead = backend.name === 'cpu' || backend.name === 'wasm';
     const epochs = positiveInt(opts.epochs, 'epochs', 1);
     // The batch size may change from epoch to epoch (a function of the epoch); it is fixed within one.
     const batchSizeAt = (epoch: number) =>
@@ -216,7 +218,7 @@ export class Trainer {
           const lr = schedule ? schedule.valueAt(loop.step) * (overrides.get('lrScale') ?? 1) : undefined;
           if (lr !== undefined) setLearningRate(optimizer, lr);
           else if (overrides.has('lr')) setLearningRate(optimizer, overrides.get('lr')!);
-          const outcome = await this.#step({ ctx, model, loss, regularizers, optimizer, callbacks, train, micro, opts, nanPolicy, frozen, reweighters });
+          const outcome = await this.#step({ ctx, model, loss, regularizers, optimizer, callbacks, train, micro, opts, nanPolicy, frozen, reweighters, syncRead });
           loop.batchInEpoch = first + count;
           if (outcome.skipped !== undefined) {
             // Numbered as the step that was attempted (the count of applied steps does not move).
@@ -349,6 +351,7 @@ export class Trainer {
     nanPolicy: 'stop' | 'skip';
     frozen: FrozenOutputs;
     reweighters: Callback[];
+    syncRead: boolean;
   }): Promise<{ loss: number; gradNorm: number; skipped?: undefined } | { skipped: string; loss?: undefined; gradNorm?: undefined }> {
     const { ctx, model, loss, regularizers, optimizer, callbacks, opts } = a;
     const vars = model.trainableVariables as tf.Variable[];
@@ -463,8 +466,8 @@ export class Trainer {
       selected.length === 0
         ? packSquaredNorm([lossValue], gradList)
         : tf.tidy(() => packSquaredNorm([lossValue, selected.length === 1 ? selected[0]! : tf.addN(selected)], gradList));
-    // cpu and wasm hold tensors in host memory: a synchronous read is the same copy without a promise.
-    const read = tf.getBackend() === 'cpu' || tf.getBackend() === 'wasm' ? check.dataSync() : await check.data();
+    // On cpu and wasm a synchronous read is the same copy without a promise.
+    const read = a.syncRead ? check.dataSync() : await check.data();
     const [lv, normSq, wsum] = read.length === 3 ? [read[0]!, read[2]!, read[1]!] : [read[0]!, read[1]!, 1];
     check.dispose();
     tf.dispose(selected);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel, wasmHeap } from './host-memory.js';
+import { allocFloat32, float32View, fusedKernelApplies, wasmHeap } from './host-memory.js';
 import { simdAdam } from './wasm-simd.js';
 
 /** Name of the fused Adam kernel Tessera registers for `cpu` and `wasm`. */
@@ -66,7 +66,7 @@ export function adamUpdate(args: AdamUpdateArgs): AdamUpdateResult {
       throw new TypeError(`adamUpdate: ${name} must have the gradient's shape [${grad.shape}]; got [${t.shape}].`);
     }
   }
-  if (useFused(grad, m, v, vMax, param)) {
+  if (fusedKernelApplies(ADAM_UPDATE, adamUpdateKernel, [grad, m, v, vMax, param])) {
     const inputs: Record<string, tf.Tensor> = { grad, m, v };
     if (vMax) inputs['vMax'] = vMax;
     if (decay !== 0) inputs['param'] = param!;
@@ -84,13 +84,6 @@ export function adamUpdate(args: AdamUpdateArgs): AdamUpdateResult {
     if (vMax2) out['vMax'] = vMax2;
     return out;
   }) as unknown as AdamUpdateResult;
-}
-
-function useFused(...ts: (tf.Tensor | undefined)[]): boolean {
-  if (fusedKernelsDisabled()) return false;
-  if (!ts.every((t) => t === undefined || t.dtype === 'float32')) return false;
-  registerFusedKernel(ADAM_UPDATE, adamUpdateKernel);
-  return tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined;
 }
 
 // The loops are separate monomorphic functions so that V8 optimises each one on its own. Without

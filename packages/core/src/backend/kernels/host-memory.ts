@@ -124,6 +124,18 @@ export function useFusedKernels(on: boolean): void {
 
 const registered = new Set<string>();
 
+/**
+ * Whether a fused op runs as its kernel `name` on the current backend: fused kernels are on,
+ * every given tensor is float32, and the kernel is registered there (registered on first use).
+ * Otherwise the op runs as its tfjs composition.
+ */
+export function fusedKernelApplies(name: string, make: (backendName: string) => KernelConfig, tensors: readonly (tf.Tensor | undefined)[]): boolean {
+  if (fusedOff) return false;
+  if (!tensors.every((t) => t === undefined || t.dtype === 'float32')) return false;
+  registerFusedKernel(name, make);
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
+
 /** Registers a fused kernel for every host-memory backend that lacks it (idempotent; checked once per name). */
 export function registerFusedKernel(name: string, make: (backendName: string) => KernelConfig): void {
   if (registered.has(name)) return;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel, wasmHeap } from './host-memory.js';
+import { allocFloat32, float32View, fusedKernelApplies, wasmHeap } from './host-memory.js';
 import { simdSumOfSquares } from './wasm-simd.js';
 
 /** Name of the fused kernel behind {@link packSquaredNorm}, registered for `cpu` and `wasm`. */
@@ -29,11 +29,7 @@ export function packSquaredNorm(scalars: readonly tf.Tensor[], tensors: readonly
     if (s.size !== 1) throw new TypeError(`packSquaredNorm: scalars[${i}] must have one element; got shape [${s.shape}].`);
   });
   const all = [...scalars, ...tensors];
-  const fused =
-    !fusedKernelsDisabled() &&
-    all.every((t) => t.dtype === 'float32') &&
-    (registerFusedKernel(PACK_SQUARED_NORM, packSquaredNormKernel), tf.getKernel(PACK_SQUARED_NORM, tf.getBackend()) !== undefined);
-  if (fused) return tf.engine().runKernel(PACK_SQUARED_NORM, all as unknown as tf.NamedTensorMap, { numScalars: scalars.length }) as tf.Tensor1D;
+  if (fusedKernelApplies(PACK_SQUARED_NORM, packSquaredNormKernel, all)) return tf.engine().runKernel(PACK_SQUARED_NORM, all as unknown as tf.NamedTensorMap, { numScalars: scalars.length }) as tf.Tensor1D;
   return tf.tidy(() => {
     const parts = tensors.map((t) => tf.sum(tf.square(t)));
     const sq = parts.length === 0 ? tf.scalar(0) : parts.length === 1 ? parts[0]! : tf.addN(parts);
