@@ -42,10 +42,7 @@ export const aldrKl = definePlugin({
     const state = new SampleState('loss:aldr-kl', p.numSamples, { lambda: p.lambda });
     return {
       manifest,
-      stateKey: state.stateKey,
-      getState: () => state.getState(),
-      setState: (s) => state.setState(s),
-      dispose: () => state.dispose(),
+      ...state.members(),
       compute(inputs, opts) {
         const reduction = reductionOf(opts, label);
         return tf.tidy(() => {

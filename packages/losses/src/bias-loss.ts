@@ -39,10 +39,7 @@ export const biasLoss = definePlugin({
     const state = new SampleState('loss:bias-loss', 1, { globalMin: 1e5 });
     return {
       manifest,
-      stateKey: state.stateKey,
-      getState: () => state.getState(),
-      setState: (s) => state.setState(s),
-      dispose: () => state.dispose(),
+      ...state.members(),
       compute(inputs, opts) {
         const reduction = reductionOf(opts, label);
         return tf.tidy(() => {

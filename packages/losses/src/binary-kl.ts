@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShape, z } from '@tessera/core';
+import { z } from '@tessera/core';
 import { defineLoss, zTemperature } from './define-loss.js';
-import { logitsInput, sampleWeights } from './inputs.js';
+import { logitsInput, sampleWeights, teacherLogitsInput } from './inputs.js';
 import { reduceLoss } from './reduce.js';
 
 /**
@@ -25,8 +25,7 @@ export const binaryKl = defineLoss({
   params: z.strictObject({ temperature: zTemperature(2, 'Temperature T of both sigmoids (reference 2); the loss is scaled by T².') }),
   compute(p, inputs, reduction, label) {
     const zs = logitsInput(inputs, label);
-    const zt = logitsInput(inputs, label, 'teacherLogits');
-    checkSameShape(zt, zs, 'teacherLogits', 'logits', label);
+    const zt = teacherLogitsInput(inputs, label, zs);
     const weights = sampleWeights(inputs, label, zs.shape[0]);
     const T = p.temperature;
     const s = tf.div(zs, T);

@@ -6,6 +6,13 @@ export function logitsInput(inputs: LossInputs, label: string, field = 'logits')
   return requireInput(inputs, field, label, { rank: 2, dtype: 'float32', describe: '[N, C] float32' }) as tf.Tensor2D;
 }
 
+/** Teacher logits `[N, C]` float32 with the shape of the student's `logits` (distillation losses). */
+export function teacherLogitsInput(inputs: LossInputs, label: string, logits: tf.Tensor2D): tf.Tensor2D {
+  const zt = logitsInput(inputs, label, 'teacherLogits');
+  checkSameShape(zt, logits, 'teacherLogits', 'logits', label);
+  return zt;
+}
+
 /** Class-id labels `[N]` int32, matching the batch of `logits`. */
 export function classLabels(inputs: LossInputs, label: string, n: number, field = 'labels'): tf.Tensor1D {
   const y = requireInput(inputs, field, label, { rank: 1, dtype: 'int32', describe: '[N] int32 class ids' });

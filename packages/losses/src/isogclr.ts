@@ -59,10 +59,7 @@ export const isogclr = definePlugin({
     const state = new SampleState('loss:isogclr', p.numSamples, { u: 0, tau: p.temperature, gradTau: 0 });
     return {
       manifest,
-      stateKey: state.stateKey,
-      getState: () => state.getState(),
-      setState: (s) => state.setState(s),
-      dispose: () => state.dispose(),
+      ...state.members(),
       compute(inputs, opts) {
         const reduction = reductionOf(opts, label);
         return tf.tidy(() => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShape, z } from '@tessera/core';
+import { z } from '@tessera/core';
 import { defineLoss, zTemperature } from './define-loss.js';
-import { logitsInput, sampleWeights } from './inputs.js';
+import { logitsInput, sampleWeights, teacherLogitsInput } from './inputs.js';
 import { reduceLoss } from './reduce.js';
 import { klFromLogProbs, logSoftmaxT } from './softmax-utils.js';
 
@@ -23,8 +23,7 @@ export const jsDivergence = defineLoss({
   params: z.strictObject({ temperature: zTemperature(1, 'Softmax temperature T of teacher and student; the loss is scaled by T².') }),
   compute(p, inputs, reduction, label) {
     const zs = logitsInput(inputs, label);
-    const zt = logitsInput(inputs, label, 'teacherLogits');
-    checkSameShape(zt, zs, 'teacherLogits', 'logits', label);
+    const zt = teacherLogitsInput(inputs, label, zs);
     const weights = sampleWeights(inputs, label, zs.shape[0]);
     const T = p.temperature;
     const ls = logSoftmaxT(zs, T);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShape, z } from '@tessera/core';
+import { z } from '@tessera/core';
 import { maskLogits } from './contrastive-utils.js';
 import { defineLoss, zTemperature } from './define-loss.js';
-import { classIdInputs, logitsInput, zIgnoreIndex } from './inputs.js';
+import { classIdInputs, teacherLogitsInput, zIgnoreIndex } from './inputs.js';
 import { reduceLoss } from './reduce.js';
 import { stopGradient } from './stop-gradient.js';
 
@@ -30,8 +30,7 @@ export const nkd = defineLoss({
   }),
   compute(p, inputs, reduction, label) {
     const { logits, onehot, valid, weights } = classIdInputs(inputs, label, p.ignoreIndex);
-    const zt = stopGradient(logitsInput(inputs, label, 'teacherLogits'));
-    checkSameShape(zt, logits, 'teacherLogits', 'logits', label);
+    const zt = stopGradient(teacherLogitsInput(inputs, label, logits));
     const ty = tf.sum(tf.mul(onehot, tf.softmax(zt)), 1);
     const sy = tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1);
     const keep = tf.logicalNot(tf.cast(onehot, 'bool'));

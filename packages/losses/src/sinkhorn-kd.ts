@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShape, z } from '@tessera/core';
+import { z } from '@tessera/core';
 import { defineLoss, zTemperature } from './define-loss.js';
-import { logitsInput } from './inputs.js';
+import { logitsInput, teacherLogitsInput } from './inputs.js';
 import { reduceLoss } from './reduce.js';
 
 /**
@@ -30,8 +30,7 @@ export const sinkhornKd = defineLoss({
   }),
   compute(p, inputs, reduction, label) {
     const zs = logitsInput(inputs, label);
-    const zt = logitsInput(inputs, label, 'teacherLogits');
-    checkSameShape(zt, zs, 'teacherLogits', 'logits', label);
+    const zt = teacherLogitsInput(inputs, label, zs);
     const n = zs.shape[0];
     if (n === 0) return reduceLoss(tf.zeros([0]), reduction);
     const ps = tf.softmax(tf.div(zs, p.temperature));

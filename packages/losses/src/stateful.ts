@@ -75,4 +75,14 @@ export class SampleState implements Stateful {
     tf.dispose(Object.values(this.#state));
     this.#state = {};
   }
+
+  /** The `Stateful` members (and `dispose`) a loss spreads into itself: `{ manifest, ...state.members(), compute }`. */
+  members(): Stateful & { dispose(): void } {
+    return {
+      stateKey: this.stateKey,
+      getState: () => this.getState(),
+      setState: (s) => this.setState(s),
+      dispose: () => this.dispose(),
+    };
+  }
 }

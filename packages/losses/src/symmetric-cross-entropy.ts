@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from '@tessera/core';
 import { defineLoss } from './define-loss.js';
 import { checkSameShape, ShapeError } from '@tessera/core';
-import { classIdInputs, logitsInput, sampleWeights, zIgnoreIndex } from './inputs.js';
+import { classIdInputs, logitsInput, sampleWeights, teacherLogitsInput, zIgnoreIndex } from './inputs.js';
 import { rceTerm } from './noisy-label-terms.js';
 import { reduceLoss } from './reduce.js';
 
@@ -35,8 +35,7 @@ export const symmetricCrossEntropy = defineLoss({
   compute(p, inputs, reduction, label) {
     if (inputs.teacherLogits !== undefined) {
       const zs = logitsInput(inputs, label);
-      const zt = logitsInput(inputs, label, 'teacherLogits');
-      checkSameShape(zt, zs, 'teacherLogits', 'logits', label);
+      const zt = teacherLogitsInput(inputs, label, zs);
       const weights = sampleWeights(inputs, label, zs.shape[0]);
       const ls = tf.logSoftmax(zs);
       const lt = tf.logSoftmax(zt);
