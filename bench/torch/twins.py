@@ -57,6 +57,24 @@ def measure(step, reps, warmup):
     return float(np.median(times)), times
 
 
+def time_training(forward, batches, params, meta, reps, warmup):
+    """W1/W2's step (cross-entropy, backward, AdamW) timed over `batches`, and the loss at the initial weights."""
+    with torch.no_grad():
+        loss0 = F.cross_entropy(forward(batches[0][0]), batches[0][1]).item()
+    opt = torch.optim.AdamW(params, lr=meta["lr"], weight_decay=meta["weightDecay"])
+
+    def step(i):
+        x, y = batches[i % len(batches)]
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(forward(x), y)
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    ms, times = measure(step, reps, warmup)
+    return {"msPerStep": ms, "times": times, "loss0": loss0}
+
+
 def w1(cache, reps, warmup):
     meta, t = load(cache, "w1.json")
     sizes, batch = meta["sizes"], meta["batch"]
@@ -76,20 +94,7 @@ def w1(cache, reps, warmup):
                 h = torch.relu(h)
         return h
 
-    with torch.no_grad():
-        loss0 = F.cross_entropy(forward(batches[0][0]), batches[0][1]).item()
-    opt = torch.optim.AdamW(params, lr=meta["lr"], weight_decay=meta["weightDecay"])
-
-    def step(i):
-        x, y = batches[i % n]
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(forward(x), y)
-        loss.backward()
-        opt.step()
-        loss.item()
-
-    ms, times = measure(step, reps, warmup)
-    return {"msPerStep": ms, "times": times, "loss0": loss0}
+    return time_training(forward, batches, params, meta, reps, warmup)
 
 
 def w2(cache, reps, warmup):
@@ -128,20 +133,7 @@ def w2(cache, reps, warmup):
         h = ln(h, "final")
         return torch.addmm(p["head_bias"], h.reshape(B * T, D), p["head"])
 
-    with torch.no_grad():
-        loss0 = F.cross_entropy(forward(batches[0][0]), batches[0][1]).item()
-    opt = torch.optim.AdamW(list(p.values()), lr=meta["lr"], weight_decay=meta["weightDecay"])
-
-    def step(i):
-        x, y = batches[i % len(batches)]
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(forward(x), y)
-        loss.backward()
-        opt.step()
-        loss.item()
-
-    ms, times = measure(step, reps, warmup)
-    return {"msPerStep": ms, "times": times, "loss0": loss0}
+    return time_training(forward, batches, list(p.values()), meta, reps, warmup)
 
 
 def w3(cache, reps, warmup):
