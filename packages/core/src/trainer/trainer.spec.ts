@@ -190,6 +190,17 @@ describe('Trainer', () => {
     expect(values(model.w)).toEqual(w0);
   });
 
+  it('an abort queued as a task (as a signal handler is) stops the run at the step whose checkpoint was just written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-abort-'));
+    const ac = new AbortController();
+    // Queued like Node queues a SIGINT handler: it runs only when the loop yields to the event loop.
+    const ctrlC: Callback = { afterStep: (ctx) => void (ctx.step === 3 && setImmediate(() => ac.abort())) };
+    const r = await trainer().fit({ model: linearModel(), data: data(), loss: 'test-mse', optimizer: tf.train.sgd(0.01), batchSize: 4, epochs: 20, callbacks: [ctrlC], signal: ac.signal, checkpoint: { dir, everySteps: 1 } });
+    expect(r.stopReason).toBe('interrupted');
+    expect(r.steps).toBe(3);
+    expect(path.basename(r.lastCheckpoint!)).toMatch(/ckpt-0*3\.tsr$/);
+  });
+
   it('a reweighter that selects nothing skips the step instead of producing NaN', async () => {
     const none: Callback = { reweight: (_ctx, perSample) => tf.zerosLike(perSample) };
     const r = await trainer().fit({ model: linearModel(), data: data(8), loss: 'test-mse', optimizer: tf.train.sgd(0.1), batchSize: 4, callbacks: [none] });

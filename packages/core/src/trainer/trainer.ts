@@ -236,13 +236,22 @@ export class Trainer {
           // Only callbacks with the hook are awaited (awaiting undefined still costs a turn of the microtask queue).
           for (const cb of callbacks) if (cb.afterStep) await cb.afterStep(ctx, stepLogs);
           reporter.update(loop.step, { loss: outcome.loss, ...(logs['val_loss'] !== undefined ? { val_loss: logs['val_loss'] } : {}) });
-          if (opts.evaluateEvery && loop.step % opts.evaluateEvery === 0) await evaluate();
-          if (opts.checkpoint?.everySteps && loop.step % opts.checkpoint.everySteps === 0) await saveCheckpoint();
+          let slowWork = false;
+          if (opts.evaluateEvery && loop.step % opts.evaluateEvery === 0) {
+            await evaluate();
+            slowWork = true;
+          }
+          if (opts.checkpoint?.everySteps && loop.step % opts.checkpoint.everySteps === 0) {
+            await saveCheckpoint();
+            slowWork = true;
+          }
           // Let signal handlers and timers run (tfjs' data() can resolve without leaving the
           // microtask queue), at most every YIELD_EVERY_MS: a turn of the event loop runs the
           // tasks V8 and Node queued meanwhile, 0.5–1.5 ms measured on wasm, so every 25 ms it
-          // cost 2 % of a 5 ms step (W4) and every 250 ms it costs 0.1 %.
-          if (this.clock.now() - lastYield >= YIELD_EVERY_MS) {
+          // cost 2 % of a 5 ms step (W4) and every 250 ms it costs 0.1 %. After an evaluation or
+          // a checkpoint (each far dearer than a turn) it always yields, so a Ctrl-C that came
+          // meanwhile stops the run at this step, with the checkpoint just written.
+          if (slowWork || this.clock.now() - lastYield >= YIELD_EVERY_MS) {
             await new Promise<void>((resolve) => setImmediate(resolve));
             lastYield = this.clock.now();
           }
