@@ -4,8 +4,9 @@ import { cpuFallbackKernel, missingKernels } from './cpu-fallback.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 import { fastWasmBatchMatMul } from './wasm-batch-mat-mul.js';
 import { FAST_WASM_ELEMENTWISE } from './wasm-elementwise.js';
-import { fastWasmSlice } from './wasm-slice.js';
+import { fastWasmSlice, fastWasmSplitV } from './wasm-slice.js';
 import { fastWasmGather } from './wasm-gather.js';
+import { fastWasmSum } from './wasm-sum.js';
 import { CPU_BROADCAST_BINARY, fastCpuBroadcastBinary } from './cpu-broadcast-binary.js';
 import { fastCpuBatchMatMul } from './cpu-batch-mat-mul.js';
 
@@ -17,8 +18,9 @@ export { fastCpuBatchMatMul } from './cpu-batch-mat-mul.js';
 export { adamUpdate, adamUpdateKernel, ADAM_UPDATE } from './adam-update.js';
 export { packSquaredNorm, packSquaredNormKernel, PACK_SQUARED_NORM } from './pack-squared-norm.js';
 export { allocFloat32, float32View, fusedKernelsDisabled, registerFusedKernel, useFusedKernels, HOST_MEMORY_BACKENDS } from './host-memory.js';
-export { fastWasmSlice } from './wasm-slice.js';
+export { fastWasmSlice, fastWasmSplitV } from './wasm-slice.js';
 export { fastWasmGather } from './wasm-gather.js';
+export { fastWasmSum, wasmSumStats } from './wasm-sum.js';
 export { fastWasmIdentity, fastWasmPow, fastWasmTanh, fastWasmTile } from './wasm-elementwise.js';
 
 /** Kernels replaced on every backend that Tessera fills in (and on cpu), because tfjs' own is asymptotically slow. */
@@ -72,7 +74,9 @@ function replace(kernelName: string, backendName: string, make: (own: KernelConf
  *   `Tile`, `Pow` (small integer exponents) and `Tanh` by compositions of
  *   the backend's fast kernels, `Identity` by a shared buffer (see wasm-elementwise.ts), and
  *   `Slice` by a copy of the slice alone ({@link fastWasmSlice}; tfjs' copies the whole input first),
- *   `GatherV2` by block copies ({@link fastWasmGather}).
+ *   `SplitV` by one such slice per part ({@link fastWasmSplitV}),
+ *   `GatherV2` by block copies ({@link fastWasmGather}), `Sum` over leading axes by a SIMD
+ *   column sum without tfjs' transpose ({@link fastWasmSum}).
  *
  * Fused kernels for cpu and wasm ({@link adamUpdate}'s `TesseraAdamUpdate`, a WebAssembly SIMD
  * loop on wasm, and {@link packSquaredNorm}'s `TesseraPackSquaredNorm`) are registered on first
@@ -114,7 +118,9 @@ export function registerTesseraKernels(backendName: string): TesseraKernelReport
   if (backendName === 'wasm' && process.env['TESSERA_WASM_KERNELS'] !== 'off') {
     if (replace(tf.BatchMatMul, 'wasm', fastWasmBatchMatMul)) replaced.push(tf.BatchMatMul);
     if (replace(tf.Slice, 'wasm', fastWasmSlice)) replaced.push(tf.Slice);
+    if (replace(tf.SplitV, 'wasm', fastWasmSplitV)) replaced.push(tf.SplitV);
     if (replace(tf.GatherV2, 'wasm', fastWasmGather)) replaced.push(tf.GatherV2);
+    if (replace(tf.Sum, 'wasm', fastWasmSum)) replaced.push(tf.Sum);
     for (const [name, make] of Object.entries(FAST_WASM_ELEMENTWISE)) if (replace(name, 'wasm', make)) replaced.push(name);
   }
   const report: TesseraKernelReport = { backend: backendName, fallbacks, replaced };

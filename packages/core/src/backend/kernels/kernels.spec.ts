@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../use-backend.js';
-import { missingKernels, registerTesseraKernels, wasmBatchMatMulStats } from './index.js';
+import { missingKernels, registerTesseraKernels, tfjsKernel, wasmBatchMatMulStats, wasmSumStats } from './index.js';
 
 /** Deterministic pseudo-random values (no RNG state shared with other tests). */
 function values(n: number, seed: number): Float32Array {
@@ -71,7 +71,7 @@ describe('Tessera kernels on wasm', () => {
     expect(missingKernels('wasm')).toEqual([]);
     const report = registerTesseraKernels('wasm');
     expect(report.fallbacks).toContain('UnsortedSegmentSum');
-    expect(report.replaced).toEqual(['BatchMatMul', 'Slice', 'GatherV2', 'Tile', 'Pow', 'Tanh', 'Identity']);
+    expect(report.replaced).toEqual(['BatchMatMul', 'Slice', 'SplitV', 'GatherV2', 'Sum', 'Tile', 'Pow', 'Tanh', 'Identity']);
     // Idempotent: a second call registers nothing twice (registerKernel would warn).
     expect(registerTesseraKernels('wasm')).toBe(report);
   });
@@ -190,15 +190,86 @@ describe('Tessera kernels on wasm', () => {
     await expectSameOnBothBackends(() => tf.cast(tf.slice(tf.tensor2d([[1, 0, 1], [0, 1, 1]], [2, 3], 'bool'), [1, 0], [1, 3]), 'int32'));
     await expectSameOnBothBackends(() => tf.slice(t([4, 4], 45), [1, 1], [0, 2])); // empty
     await expectSameOnBothBackends(() => tf.split(t([2, 6, 4], 46), 3, 1)); // attention's head split
+    await expectSameOnBothBackends(() => tf.split(t([4, 5, 12], 48), [2, 7, 3], -1)); // q/k/v split (SplitV), uneven sizes
+    await expectSameOnBothBackends(() => tf.split(t([6, 3], 49), [1, -1, 2], 0)); // −1: the rest
+    await expectSameOnBothBackends(() => tf.split(tf.tensor2d([[1, 2, 3, 4]], [1, 4], 'int32'), 2, 1));
+    await expectSameOnBothBackends(() => tf.grad((x: tf.Tensor) => { const [a, b] = tf.split(x, [3, 5], 1); return tf.add(tf.sum(tf.mul(a!, 2)), tf.sum(tf.square(b!))); })(t([4, 8], 50)));
     await useBackend('wasm', { quiet: true });
     // No copy of the whole input (tfjs' kernel reads it all out of the heap first).
     const big = t([200, 16], 47);
     const readSync = vi.spyOn(tf.backend(), 'readSync');
-    tf.dispose([tf.slice(big, [10, 0], [4, 16]), tf.slice(big, [0, 3], [200, 2])]);
+    tf.dispose([tf.slice(big, [10, 0], [4, 16]), tf.slice(big, [0, 3], [200, 2]), ...tf.split(big, [5, 11], 1)]);
     expect(readSync).not.toHaveBeenCalled();
     readSync.mockRestore();
     big.dispose();
     expect(tf.slice(tf.tensor1d(['a', 'b', 'c']), 1, 2).arraySync()).toEqual(['b', 'c']); // strings: tfjs' own kernel
+  });
+
+  it('sums leading axes like tfjs\' own wasm Sum (within float32 rounding), and delegates the other reductions', async () => {
+    await useBackend('wasm', { quiet: true });
+    const own = tfjsKernel('Sum', 'wasm')!;
+    const theirs = (x: tf.Tensor, axis: number | number[], keepDims: boolean) => {
+      const info = own.kernelFunc({ inputs: { x }, backend: tf.backend(), attrs: { axis, keepDims } }) as tf.TensorInfo;
+      return tf.engine().makeTensorFromTensorInfo(info);
+    };
+    const withSpecials = (shape: number[], seed: number) => {
+      const v = values(shape.reduce((a, b) => a * b, 1), seed).map((e) => e * 1e3);
+      v[3] = -0;
+      v[shape[shape.length - 1]! + 3] = -0; // a column of −0 and −0 (tfjs: 0 + −0 + −0 = +0)
+      v[5] = NaN;
+      v[7] = Infinity;
+      return tf.tensor(v, shape);
+    };
+    const cases: [number[], number | number[], boolean, 'columns' | 'delegated'][] = [
+      [[1024, 256], 0, false, 'columns'], // a bias gradient
+      [[16, 64, 256], [0, 1], false, 'columns'],
+      [[16, 64, 256], [1, 0], true, 'columns'],
+      [[7, 5], -2, false, 'columns'], // C mod 4 ≠ 0
+      [[3, 4, 5], [0], true, 'columns'],
+      [[9, 2, 3], 0, false, 'columns'],
+      [[5, 3], [0, 1], false, 'delegated'], // every axis: no transpose in tfjs' kernel
+      [[4, 6], 1, false, 'delegated'], // trailing axes: likewise
+      [[3, 4, 5], [0, 2], false, 'delegated'],
+    ];
+    for (const [i, [shape, axis, keepDims, path]] of cases.entries()) {
+      const before = { ...wasmSumStats };
+      tf.tidy(() => {
+        const x = withSpecials(shape, 60 + i);
+        const got = tf.sum(x, axis, keepDims);
+        expect(wasmSumStats[path], `${JSON.stringify(shape)} axis ${JSON.stringify(axis)}`).toBe(before[path] + 1);
+        const want = theirs(x, axis, keepDims);
+        expect(got.shape).toEqual(want.shape);
+        const [g, w] = [got.dataSync(), want.dataSync()];
+        if (path === 'delegated') {
+          expect(Array.from(g)).toEqual(Array.from(w));
+          return;
+        }
+        // Against the exact (float64) column sums: each within n·2⁻²⁴·Σ|x| (n terms added in float32), as tfjs' own.
+        const xs = x.dataSync();
+        const cols = g.length;
+        const rows = xs.length / cols;
+        for (let c = 0; c < cols; c++) {
+          let exact = 0;
+          let abs = 0;
+          for (let r = 0; r < rows; r++) {
+            exact += xs[r * cols + c]!;
+            abs += Math.abs(xs[r * cols + c]!);
+          }
+          if (!Number.isFinite(exact)) {
+            expect(g[c], `column ${c}`).toBe(w[c]); // NaN and ±Inf propagate as in tfjs
+            continue;
+          }
+          const bound = rows * 2 ** -24 * abs;
+          expect(Math.abs(g[c]! - exact), `column ${c}`).toBeLessThanOrEqual(bound);
+          expect(Math.abs(w[c]! - exact), `tfjs, column ${c}`).toBeLessThanOrEqual(bound);
+          if (exact === 0 && abs === 0) expect(Object.is(g[c], w[c]), `signed zero, column ${c}`).toBe(true);
+        }
+      });
+    }
+    // int32 goes to tfjs' kernel.
+    expect(tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0).arraySync()).toEqual([4, 6]);
+    // A broadcast bias add's gradient (the case this kernel is for), against cpu.
+    await expectSameOnBothBackends(() => tf.grad((b: tf.Tensor) => tf.sum(tf.mul(tf.add(t([32, 12], 70), b), t([32, 12], 71))))(t([12], 72)));
   });
 
   it('gathers like tfjs for every axis, batchDims and dtype, and rejects an index out of range', async () => {

@@ -1,6 +1,7 @@
 import { webAssembly, type WasmMemory } from './host-memory.js';
 import { WASM_BASE64 as ADAM_WASM } from './wasm/adam-update.wasm.js';
 import { WASM_BASE64 as SUM_OF_SQUARES_WASM } from './wasm/sum-of-squares.wasm.js';
+import { WASM_BASE64 as COLUMN_SUM_WASM } from './wasm/column-sum.wasm.js';
 
 /**
  * Tessera's WebAssembly SIMD kernels (sources in `wasm/*.wat`), each
@@ -19,6 +20,9 @@ export type SimdAdam = (
 
 /** Σ x² (float64) of `n` float32 at byte offset `x`, from `wasm/sum-of-squares.wat`. */
 export type SimdSumOfSquares = (x: number, n: number) => number;
+
+/** out[c] = Σ_r x[r, c] (float32, rows in order) of a `rows`×`cols` float32 matrix at byte offset `x`, into `out`; from `wasm/column-sum.wat`. */
+export type SimdColumnSum = (x: number, out: number, rows: number, cols: number) => void;
 
 /** Compiles a module once per process and instantiates it once per heap; undefined where wasm SIMD is missing. */
 function simdExport<F>(base64: string, name: string): (memory: WasmMemory) => F | undefined {
@@ -46,3 +50,5 @@ function simdExport<F>(base64: string, name: string): (memory: WasmMemory) => F 
 export const simdAdam = simdExport<SimdAdam>(ADAM_WASM, 'adam');
 /** The SIMD sum of squares bound to `memory`, or undefined (no wasm SIMD). */
 export const simdSumOfSquares = simdExport<SimdSumOfSquares>(SUM_OF_SQUARES_WASM, 'sumOfSquares');
+/** The SIMD column sum bound to `memory`, or undefined (no wasm SIMD). */
+export const simdColumnSum = simdExport<SimdColumnSum>(COLUMN_SUM_WASM, 'columnSum');
