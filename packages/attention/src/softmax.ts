@@ -53,8 +53,9 @@ export const softmaxAttention = definePlugin({
         return tf.tidy(() => {
           const s = scaledScores(x, p.scale, p.softCap);
           let w: tf.Tensor4D;
-          const allowed = !x.mask && x.causal && x.Tq <= x.Tk ? undefined : allowedMask(x);
-          if (!x.mask && x.causal && x.Tq <= x.Tk) {
+          const causalOnly = !x.mask && x.causal && x.Tq <= x.Tk;
+          const allowed = causalOnly ? undefined : allowedMask(x);
+          if (causalOnly) {
             // Causal only, Tq ≤ Tk: every row keeps at least one key, so no row needs zeroing and an
             // additive finite bias gives the where-based weights with one Add and no Select (fast on wasm).
             w = tf.softmax(tf.add(s, causalBias(x.Tq, x.Tk))) as tf.Tensor4D;

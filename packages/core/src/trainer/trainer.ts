@@ -20,6 +20,7 @@ import type { FitOptions, FitResult, StepRecord } from './fit-options.js';
 import { FrozenOutputs } from './frozen-outputs.js';
 import { clipByGlobalNorm, clipByValue, firstNonFinite } from './gradient-ops.js';
 import { packSquaredNorm } from '../backend/kernels/pack-squared-norm.js';
+import { HOST_MEMORY_BACKENDS } from '../backend/kernels/host-memory.js';
 import { resolveRef } from './plugin-ref.js';
 import { stopGradient } from '../util/stop-gradient.js';
 import { captureCheckpoint, restoreCheckpoint, type LoopState, type StatefulEntry } from './trainer-state.js';
@@ -76,7 +77,7 @@ export class Trainer {
   async fit(opts: FitOptions): Promise<FitResult> {
     const backend = await this.backend.ensure();
     // cpu and wasm hold tensors in host memory: the per-step check is read synchronously there.
-    const syncRead = backend.name === 'cpu' || backend.name === 'wasm';
+    const syncRead = (HOST_MEMORY_BACKENDS as readonly string[]).includes(backend.name);
     const epochs = positiveInt(opts.epochs, 'epochs', 1);
     // The batch size may change from epoch to epoch (a function of the epoch); it is fixed within one.
     const batchSizeAt = (epoch: number) =>
@@ -362,9 +363,8 @@ export class Trainer {
     reweighters: Callback[];
     syncRead: boolean;
   }): Promise<{ loss: number; gradNorm: number; skipped?: undefined } | { skipped: string; loss?: undefined; gradNorm?: undefined }> {
-    const { ctx, model, loss, regularizers, optimizer, callbacks, opts } = a;
+    const { ctx, model, loss, regularizers, optimizer, callbacks, opts, reweighters } = a;
     const vars = model.trainableVariables as tf.Variable[];
-    const reweighters = a.reweighters;
 
     // The scalar objective of one batch; `selected` receives Σw when reweighting.
     const objective = (batch: Batch, selected: tf.Tensor[]): tf.Scalar => {
